@@ -1,0 +1,98 @@
+"""Command line: `site-builder build | serve | new`. Exit 0 ok, 1 content errors, 2 usage errors."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .build import build
+from .config import load_config
+from .errors import BuildFailed, Problems
+from .newitem import write_new_item
+from .report import ProgressLine, print_problems
+from .units import load_units
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="site-builder", description="Xây dựng trang bản tin tĩnh từ thư mục nguồn.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,new}")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--source", type=Path, default=Path("content"), help="thư mục nguồn (mặc định: content)")
+
+    b = sub.add_parser("build", help="xây dựng trang vào thư mục kết quả")
+    common(b)
+    b.add_argument("--output", type=Path, default=Path("output"), help="thư mục kết quả (mặc định: output)")
+    b.add_argument("--drafts", action="store_true", help="đăng cả bài nháp và bài hẹn giờ")
+
+    s = sub.add_parser("serve", help="xây dựng, phục vụ tại 127.0.0.1 và tự tải lại khi sửa")
+    common(s)
+    s.add_argument("--output", type=Path, default=Path("output"))
+    s.add_argument("--drafts", action="store_true")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+
+    n = sub.add_parser("new", help="tạo bài viết mới từ khung mẫu")
+    common(n)
+    n.add_argument("title", help='tiêu đề bài viết, ví dụ "Hội nghị tiếp xúc cử tri"')
+    n.add_argument("--unit", required=True, help="mã đơn vị trong units.yaml, ví dụ huyen-van-yen")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.source.is_dir():
+        print(f"Lỗi: không có thư mục nguồn {args.source}.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "build":
+        return _build(args)
+    if args.command == "serve":
+        from .serve import serve
+        serve(args.source, args.output, args.host, args.port, args.drafts)
+        return EXIT_OK
+    return _new(args)
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine())
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return EXIT_CONTENT
+    except OSError as exc:
+        print(f"{args.output}: Lỗi: không ghi được thư mục kết quả ({exc.strerror}).\n"
+              "    Hãy kiểm tra quyền ghi và dung lượng đĩa. Trang cũ vẫn giữ nguyên.", file=sys.stderr)
+        return EXIT_CONTENT
+    print_problems(result.problems)
+    if result.report.changed:
+        print(f"Đã xây dựng xong {result.pages} trang trong {result.seconds:.2f} giây "
+              f"({result.report.written} tệp ghi mới, {result.report.removed} tệp bị xóa).", file=sys.stderr)
+    else:
+        print("Không có gì thay đổi.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    problems = Problems(root=args.source)
+    config = load_config(args.source, problems)
+    units = load_units(args.source, problems)
+    if config is not None and units is not None and args.unit not in units:
+        problems.error(args.source / "units.yaml", None, f'không có đơn vị "{args.unit}" trong units.yaml.',
+                       "Hãy dùng một mã đơn vị có trong units.yaml.")
+    if problems or config is None:
+        print_problems(problems)
+        return EXIT_CONTENT
+    try:
+        path = write_new_item(args.source, config, args.title, args.unit, datetime.now(timezone.utc))
+    except FileExistsError as exc:
+        print(f"{exc.filename}: Lỗi: tệp đã có.\n    Hãy đặt tiêu đề khác hoặc sửa tệp đó.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Đã tạo {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""`site.yaml` → a frozen `SiteConfig`; every problem in it reported at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Problems
+from .sources import read_text
+from .yamlload import LineDict, load_yaml
+from .vietnamese import clean_text
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who publishes the site: shown in every page's footer, as Decree 42/2022/NĐ-CP expects."""
+
+    name: str
+    governing_body: str
+    address: str
+    phone: str
+    email: str
+    responsible: str
+    licence: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings of one site, checked and typed."""
+
+    source: Path
+    title: str
+    description: str
+    base_url: str
+    timezone: ZoneInfo
+    root_unit: str
+    per_page: int
+    theme: str
+    organisation: Organisation
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `base_url`, e.g. "/ban-tin/"."""
+        return urlsplit(self.base_url).path
+
+
+_REQUIRED_ORG = ("name", "governing_body", "address", "phone", "email", "responsible")
+
+
+def _text(data: LineDict, key: str, path: Path, problems: Problems, required: bool, default: str = "") -> str:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.error(path, data.line, f'thiếu mục "{key}".', f'Hãy thêm dòng "{key}: ..." vào {path.name}.')
+        return default
+    if isinstance(value, (dict, list)):
+        problems.error(path, data.line_of(key), f'mục "{key}" phải là một dòng chữ.',
+                       f'Hãy viết "{key}: ..." trên một dòng.')
+        return default
+    return clean_text(str(value))
+
+
+def load_config(source: Path, problems: Problems) -> SiteConfig | None:
+    """Read `source/site.yaml`; return None (with problems recorded) when it is unusable."""
+    path = source / "site.yaml"
+    if not path.is_file():
+        problems.error(path, None, "không tìm thấy tệp site.yaml.",
+                       "Thư mục nguồn cần có tệp site.yaml (xem README).")
+        return None
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    data, problem = load_yaml(src.text)
+    if problem is not None:
+        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
+        return None
+    if not isinstance(data, LineDict):
+        problems.error(path, 1, "site.yaml phải là danh sách các mục dạng \"khóa: giá trị\".")
+        return None
+    before = len(problems.errors)
+
+    title = _text(data, "title", path, problems, True)
+    description = _text(data, "description", path, problems, False)
+    base_url = _text(data, "base_url", path, problems, True)
+    parts = urlsplit(base_url)
+    if base_url and (parts.scheme not in ("http", "https") or not parts.netloc):
+        problems.error(path, data.line_of("base_url"), f'base_url "{base_url}" không phải địa chỉ đầy đủ.',
+                       'Hãy viết đủ, ví dụ "https://mttq.example.gov.vn/ban-tin/".')
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+
+    zone_name = _text(data, "timezone", path, problems, False, "Asia/Ho_Chi_Minh")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.error(path, data.line_of("timezone"), f'múi giờ "{zone_name}" không tồn tại.',
+                       'Hãy dùng "Asia/Ho_Chi_Minh".')
+        zone = ZoneInfo("Asia/Ho_Chi_Minh")
+
+    root_unit = _text(data, "root_unit", path, problems, True)
+    per_page_raw = data.get("per_page", 20)
+    per_page = 20
+    if isinstance(per_page_raw, bool) or not isinstance(per_page_raw, int) or not 1 <= per_page_raw <= 500:
+        problems.error(path, data.line_of("per_page"), f'per_page "{per_page_raw}" không hợp lệ.',
+                       "Hãy viết một số nguyên từ 1 đến 500, ví dụ 20.")
+    else:
+        per_page = per_page_raw
+    theme = _text(data, "theme", path, problems, False, "default")
+
+    org_data = data.get("organisation")
+    org_fields: dict[str, str] = {}
+    if not isinstance(org_data, LineDict):
+        problems.error(path, data.line_of("organisation"), 'thiếu hoặc sai mục "organisation".',
+                       "Hãy khai báo cơ quan: name, governing_body, address, phone, email, responsible.")
+    else:
+        for key in _REQUIRED_ORG:
+            org_fields[key] = _text(org_data, key, path, problems, True)
+        org_fields["licence"] = _text(org_data, "licence", path, problems, False)
+        for key in org_data:
+            if key not in _REQUIRED_ORG + ("licence",):
+                problems.warn(path, org_data.line_of(key), f'mục "organisation.{key}" không được dùng.',
+                              "Hãy kiểm tra chính tả tên mục.")
+    known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation"}
+    for key in data:
+        if key not in known:
+            problems.warn(path, data.line_of(key), f'mục "{key}" không được dùng.',
+                          "Hãy kiểm tra chính tả tên mục (xem README).")
+
+    if len(problems.errors) > before:
+        return None
+    return SiteConfig(
+        source=source, title=title, description=description, base_url=base_url,
+        timezone=zone, root_unit=root_unit, per_page=per_page, theme=theme,
+        organisation=Organisation(**org_fields),
+    )

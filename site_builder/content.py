@@ -1,0 +1,284 @@
+"""News items and standalone pages: front matter + Markdown → typed `Item` and `Page` values.
+
+Front matter lines are reported as lines of the real file, not of the YAML block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from .config import SiteConfig
+from .errors import Problems
+from .markdown_render import MarkdownRenderer
+from .sources import SourceText, find_files, read_text
+from .units import UnitRegistry
+from .vietnamese import clean_text, parse_datetime, slugify
+from .yamlload import LineDict, LineList, load_yaml
+
+_HANDLER = frontmatter.YAMLHandler()
+
+NEWS_KEYS = {
+    "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
+    "image_alt", "slug", "draft", "figures", "updated",
+}
+PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """One news item, checked: its metadata, its HTML body and where it came from."""
+
+    source: Path
+    rel: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    units: tuple[str, ...]
+    category: str | None
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    summary: str
+    image: str | None
+    image_alt: str
+    slug: str
+    draft: bool
+    figures: Any
+    lines: dict[str, int]
+    body_html: str
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front matter key (the first line of the front matter if absent)."""
+        return self.lines.get(key, 2)
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """A standalone page such as "Giới thiệu" or "Liên hệ"."""
+
+    source: Path
+    rel: str
+    title: str
+    summary: str
+    slug: str
+    order: int
+    body_html: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    meta: LineDict
+    body: str
+    first_line: int
+
+
+def _split(src: SourceText, rel: str, problems: Problems) -> _Parsed | None:
+    """Separate the YAML front matter from the body and load it with file line numbers."""
+    text = src.text
+    if not _HANDLER.detect(text):
+        problems.error(src.path, 1, "tệp không có phần thông tin đầu bài (front matter).",
+                       'Dòng đầu tiên phải là "---", tiếp theo là title, date, unit..., rồi một dòng "---".')
+        return None
+    match = _HANDLER.FM_BOUNDARY.search(text)
+    assert match is not None
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        problems.error(src.path, 1, "phần thông tin đầu bài không có dòng \"---\" đóng lại.",
+                       'Hãy thêm một dòng "---" sau các dòng thông tin.')
+        return None
+    offset = text[: match.end()].count("\n")
+    meta, problem = load_yaml(fm, line_offset=offset)
+    if problem is not None:
+        problems.error(src.path, problem.line, problem.message, "Hãy sửa phần thông tin đầu bài ở dòng này.")
+        return None
+    if not isinstance(meta, LineDict):
+        problems.error(src.path, 2, "phần thông tin đầu bài phải gồm các dòng \"khóa: giá trị\".",
+                       'Ví dụ: title: "Tiêu đề bài viết".')
+        return None
+    return _Parsed(meta, body, offset + 1)
+
+
+class _Fields:
+    """Typed reads of front matter keys, each mistake recorded with its line."""
+
+    def __init__(self, src: SourceText, meta: LineDict, problems: Problems) -> None:
+        self.src, self.meta, self.problems = src, meta, problems
+
+    def line(self, key: str) -> int:
+        return self.meta.line_of(key)
+
+    def text(self, key: str, required: bool = False, example: str = "...") -> str | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.problems.error(self.src.path, self.meta.line, f'thiếu "{key}".',
+                                    f'Hãy thêm dòng "{key}: {example}" vào phần thông tin đầu bài.')
+            return None
+        if isinstance(value, (list, dict, bool)):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là một dòng chữ.',
+                                f'Hãy viết "{key}: {example}".')
+            return None
+        return clean_text(str(value))
+
+    def text_list(self, key: str, example: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là danh sách các dòng chữ.',
+                                f"Ví dụ: {key}: [{example}]")
+            return ()
+        seen: dict[str, None] = {}
+        for v in value:
+            cleaned = clean_text(str(v))
+            if cleaned:
+                seen.setdefault(cleaned, None)
+        return tuple(seen)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là true hoặc false.',
+                                f"Ví dụ: {key}: true")
+            return False
+        return value
+
+    def unknown(self, known: set[str]) -> None:
+        for key in self.meta:
+            if key not in known:
+                self.problems.warn(self.src.path, self.line(key), f'mục "{key}" không được dùng.',
+                                   "Hãy kiểm tra chính tả tên mục (xem README).")
+
+
+def _date(fields: _Fields, key: str, config: SiteConfig, required: bool) -> datetime | None:
+    raw = fields.text(key, required, '"2020-08-21 02:49"')
+    if raw is None:
+        return None
+    value = parse_datetime(raw, config.timezone)
+    if value is not None:
+        return value.astimezone(config.timezone)
+    if value is None:
+        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" không đọc được.',
+                              'Hãy viết theo dạng "2020-08-21 02:49" (giờ Việt Nam) hoặc "2020-08-21T02:49:00+07:00".')
+    return value
+
+
+def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
+              renderer: MarkdownRenderer, problems: Problems) -> Item | None:
+    """Read one news item; None (with every problem recorded) if it cannot be published."""
+    before = len(problems.errors)
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    if parsed is None:
+        return None
+    meta = parsed.meta
+    f = _Fields(src, meta, problems)
+    f.unknown(NEWS_KEYS)
+    title = f.text("title", True, '"Tiêu đề bài viết"')
+    date = _date(f, "date", config, True)
+    updated = _date(f, "updated", config, False)
+
+    unit_ids: tuple[str, ...] = ()
+    if "unit" in meta and "units" in meta:
+        problems.error(path, f.line("units"), 'chỉ dùng một trong hai mục "unit" hoặc "units".',
+                       'Nhiều đơn vị thì viết "units: [id1, id2]".')
+    elif "units" in meta:
+        unit_ids = f.text_list("units", "huyen-van-yen, xa-hanh-son")
+        if not unit_ids:
+            problems.error(path, f.line("units"), '"units" không có đơn vị nào.', 'Ví dụ: units: [huyen-van-yen].')
+    else:
+        one = f.text("unit", True, "huyen-van-yen")
+        unit_ids = (one,) if one else ()
+    key = "units" if "units" in meta else "unit"
+    for unit_id in unit_ids:
+        if unit_id not in units:
+            suggestion = _closest_unit(unit_id, units)
+            problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.',
+                           f'Hãy dùng một mã đơn vị có trong units.yaml, ví dụ "{suggestion}".')
+
+    category = f.text("category")
+    tags = f.text_list("tags", '"Dân vận", "Giám sát"')
+    authors = f.text_list("authors", '"Mai Hiên", "Tiến Đạt"')
+    summary = f.text("summary") or ""
+    image = f.text("image")
+    image_alt = f.text("image_alt") or ""
+    if image:
+        image = image.lstrip("/")
+        if image.startswith(("http:", "https:", "//")):
+            problems.error(path, f.line("image"), "ảnh phải nằm trong thư mục media của trang.",
+                           "Hãy chép ảnh vào content/media/ và viết image: media/...")
+            image = None
+        elif not (source / image).is_file() or not image.startswith("media/"):
+            problems.error(path, f.line("image"), f'không tìm thấy ảnh "{image}".',
+                           "Hãy chép ảnh vào content/media/ và ghi đường dẫn bắt đầu bằng media/.")
+            image = None
+        elif not image_alt:
+            problems.error(path, f.line("image"), "ảnh thiếu mô tả (image_alt).",
+                           'Hãy thêm "image_alt: ..." mô tả nội dung ảnh cho người không nhìn thấy ảnh.')
+    slug_text = f.text("slug")
+    slug = slugify(slug_text) if slug_text else slugify(title or "")
+    if slug_text is not None and not slug:
+        problems.error(path, f.line("slug"), f'slug "{slug_text}" không tạo được đường dẫn.',
+                       'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
+    draft = f.flag("draft")
+    figures = meta.get("figures")
+    if len(problems.errors) > before or title is None or date is None or not slug:
+        return None
+    return Item(
+        source=path, rel=path.relative_to(source).as_posix(), title=title, date=date, updated=updated,
+        units=unit_ids, category=category, tags=tags, authors=authors, summary=summary,
+        image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
+        lines=dict(meta.lines), body_html=renderer.convert(parsed.body),
+    )
+
+
+def _closest_unit(unit_id: str, units: UnitRegistry) -> str:
+    """The known unit id sharing the most of `unit_id`'s words: a hint, not a guess that is used."""
+    words = set(unit_id.split("-"))
+    best = max(units.units, key=lambda u: (len(words & set(u.split("-"))), -len(u)))
+    return best
+
+
+def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems) -> Page | None:
+    """Read one standalone page."""
+    before = len(problems.errors)
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    if parsed is None:
+        return None
+    f = _Fields(src, parsed.meta, problems)
+    f.unknown(PAGE_KEYS)
+    title = f.text("title", True, '"Giới thiệu"')
+    slug_text = f.text("slug")
+    slug = slugify(slug_text or path.stem)
+    order = parsed.meta.get("order", 100)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.error(path, f.line("order"), '"order" phải là một số nguyên.', "Ví dụ: order: 1")
+        order = 100
+    if f.flag("draft") or len(problems.errors) > before or title is None:
+        return None
+    return Page(source=path, rel=path.relative_to(source).as_posix(), title=title,
+                summary=f.text("summary") or "", slug=slug, order=order,
+                body_html=renderer.convert(parsed.body))
+
+
+def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems) -> list[Item]:
+    renderer = MarkdownRenderer()
+    found = (load_item(p, source, config, units, renderer, problems) for p in find_files(source / "news", (".md", ".markdown")))
+    return [item for item in found if item is not None]
+
+
+def load_pages(source: Path, problems: Problems) -> list[Page]:
+    renderer = MarkdownRenderer()
+    found = (load_page(p, source, renderer, problems) for p in find_files(source / "pages", (".md", ".markdown")))
+    return [page for page in found if page is not None]

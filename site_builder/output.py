@@ -1,0 +1,130 @@
+"""Atomic, deterministic writing of the output folder.
+
+Files are written into a staging folder beside the output; unchanged files are hard-linked from
+the previous output instead of rewritten. Only when every file is in place is the staging folder
+swapped in, so a failed or killed build leaves the previous output as it was. Top-level hidden
+files of the output (`.gitkeep`, `.htaccess`, `.well-known/`) are kept.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def safe_relative(rel: str) -> PurePosixPath:
+    """Check an output path is a plain relative path inside the output folder."""
+    path = PurePosixPath(rel)
+    if not rel or path.is_absolute() or any(part in ("..", "") for part in rel.split("/")) or "\\" in rel or "\x00" in rel:
+        raise UnsafePath(rel)
+    return path
+
+
+class OutputWriter:
+    """Collects the files of one build in staging, then swaps them in at once."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.staging = self.output.parent / f".{self.output.name}.staging"
+        self.old = self.output.parent / f".{self.output.name}.old"
+        self.written = 0
+        self.unchanged = 0
+        self._paths: set[str] = set()
+
+    def begin(self) -> None:
+        self._recover()
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+
+    def _recover(self) -> None:
+        """Finish a swap that a killed build left half done."""
+        if self.old.exists():
+            if self.output.exists():
+                shutil.rmtree(self.old)
+            else:
+                self.old.rename(self.output)
+
+    def _target(self, rel: str) -> tuple[Path, Path]:
+        path = safe_relative(rel)
+        self._paths.add(path.as_posix())
+        staged = self.staging.joinpath(*path.parts)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        return staged, self.output.joinpath(*path.parts)
+
+    def _link_if_same(self, staged: Path, previous: Path, data: bytes | None, source: Path | None) -> bool:
+        try:
+            if not previous.is_file() or previous.is_symlink():
+                return False
+            if data is not None:
+                if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+                    return False
+            elif source is not None:
+                if previous.stat().st_size != source.stat().st_size or previous.read_bytes() != source.read_bytes():
+                    return False
+            os.link(previous, staged)
+        except OSError:
+            return False
+        self.unchanged += 1
+        return True
+
+    def put(self, rel: str, data: bytes) -> None:
+        staged, previous = self._target(rel)
+        if not self._link_if_same(staged, previous, data, None):
+            staged.write_bytes(data)
+            self.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        staged, previous = self._target(rel)
+        if not self._link_if_same(staged, previous, None, source):
+            shutil.copyfile(source, staged)
+            self.written += 1
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self) -> WriteReport:
+        """Swap staging in; if nothing differs from the previous output, leave it untouched."""
+        removed = 0
+        if self.output.is_dir():
+            for path in sorted(self.output.rglob("*")):
+                rel = path.relative_to(self.output).as_posix()
+                if rel.startswith("."):
+                    if "/" not in rel:
+                        _keep(path, self.staging / rel)
+                    continue
+                if (path.is_file() or path.is_symlink()) and rel not in self._paths:
+                    removed += 1
+        report = WriteReport(self.written, self.unchanged, removed)
+        if not report.changed and self.output.is_dir():
+            self.abort()
+            return report
+        if self.output.exists():
+            self.output.rename(self.old)
+        self.staging.rename(self.output)
+        shutil.rmtree(self.old, ignore_errors=True)
+        return report
+
+
+def _keep(path: Path, staged: Path) -> None:
+    """Carry a hidden top-level file or folder of the old output into the new one."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.copytree(path, staged, copy_function=os.link, dirs_exist_ok=True)
+    else:
+        os.link(path, staged, follow_symlinks=False)

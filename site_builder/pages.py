@@ -1,0 +1,204 @@
+"""The URL scheme: `Site` → planned output files, each with its template, context and sources.
+
+Every planned file names the source files it depends on (paths relative to the source folder),
+so a later build can re-render only what a change touches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .content import Item, Page
+from .errors import Problems
+from .site import Site, Term
+from .units import Unit
+
+FEED_SIZE = 20
+RESERVED = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "static", "media", "trang"}
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One output file made from a template."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    deps: frozenset[str]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    """One output file copied byte for byte from a source or theme file."""
+
+    path: str
+    source: Path
+    deps: frozenset[str] = field(default_factory=frozenset)
+    origin: str = ""
+
+
+Planned = PlannedPage | CopiedFile
+
+
+# --- URLs (site-relative, "" is the home page) -------------------------------------------------
+
+def item_url(item: Item, site: Site) -> str:
+    local = item.date.astimezone(site.config.timezone)
+    return f"tin-tuc/{local.year:04d}/{local.month:02d}/{item.slug}/"
+
+
+def unit_url(unit_id: str) -> str:
+    return f"don-vi/{unit_id}/"
+
+
+def category_url(slug: str) -> str:
+    return f"chuyen-muc/{slug}/"
+
+
+def tag_url(slug: str) -> str:
+    return f"the/{slug}/"
+
+
+def archive_url(year: int) -> str:
+    return f"luu-tru/{year}/"
+
+
+def page_url(page: Page) -> str:
+    return f"{page.slug}/"
+
+
+def paged_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}trang/{number}/"
+
+
+def file_for(url: str) -> str:
+    """Output file of a pretty URL: "tin-tuc/" → "tin-tuc/index.html"."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+@dataclass
+class _Planner:
+    site: Site
+    problems: Problems
+    out: list[Planned] = field(default_factory=list)
+
+    @property
+    def common(self) -> frozenset[str]:
+        """Sources every page depends on: settings, units (breadcrumbs, names), menu pages."""
+        return frozenset({"site.yaml", "units.yaml", *(p.rel for p in self.site.pages)})
+
+    def add(self, url: str, template: str, deps: Iterable[str], origin: str, **context: Any) -> None:
+        self.out.append(PlannedPage(file_for(url), template, {"url": url, **context},
+                                    self.common | frozenset(deps), origin))
+
+    def listing(self, base: str, template: str, items: Sequence[Item], origin: str,
+                extra_deps: Iterable[str] = (), **context: Any) -> None:
+        """A paginated list of items at `base`, `base/trang/2/`, …"""
+        per_page = self.site.config.per_page
+        count = max(1, -(-len(items) // per_page))
+        deps = frozenset(extra_deps) | {i.rel for i in items}
+        for number in range(1, count + 1):
+            chunk = items[(number - 1) * per_page: number * per_page]
+            pagination = {
+                "number": number, "count": count,
+                "prev": paged_url(base, number - 1) if number > 1 else None,
+                "next": paged_url(base, number + 1) if number < count else None,
+            }
+            self.add(paged_url(base, number), template, deps, origin,
+                     items=chunk, pagination=pagination, **context)
+
+    def feed(self, url: str, title: str, items: Sequence[Item], origin: str, home: str) -> None:
+        latest = items[:FEED_SIZE]
+        self.out.append(PlannedPage(url, "feed.xml", {"url": url, "feed_title": title, "items": latest, "home": home},
+                                    self.common | {i.rel for i in latest}, origin))
+
+
+def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> list[Planned]:
+    """Every output file of the site, in a stable order; path collisions are errors."""
+    p = _Planner(site, problems)
+    items = site.items
+    all_rels = [i.rel for i in items]
+    root = site.units[site.config.root_unit]
+
+    p.add("", "home.html", {i.rel for i in items[: site.config.per_page]}, "site.yaml",
+          items=items[: site.config.per_page], root_unit=root)
+    p.listing("tin-tuc/", "news_list.html", items, "news/")
+    for index, item in enumerate(items):
+        newer = items[index - 1] if index > 0 else None
+        older = items[index + 1] if index + 1 < len(items) else None
+        deps = {item.rel} | {n.rel for n in (newer, older) if n is not None}
+        if item.image:
+            deps.add(item.image)
+        p.add(item_url(item, site), "article.html", deps, item.rel, item=item, newer=newer, older=older)
+
+    p.add("don-vi/", "unit_tree.html", (), "units.yaml", roots=site.units.roots)
+    for unit in site.units.units.values():
+        news = site.news_by_unit[unit.id]
+        p.listing(unit_url(unit.id), "unit.html", news, "units.yaml", unit=unit)
+        p.feed(unit_url(unit.id) + "feed.xml", unit.name, news, "units.yaml", unit_url(unit.id))
+
+    _terms(p, "chuyen-muc/", "categories.html", "category.html", site.categories, category_url)
+    _terms(p, "the/", "tags.html", "tag.html", site.tags, tag_url)
+
+    years = {year: [i for i in items if site.local_year(i) == year] for year in site.years}
+    p.add("luu-tru/", "archive.html", all_rels, "news/", years=[(y, len(v)) for y, v in years.items()])
+    for year, year_items in years.items():
+        p.add(archive_url(year), "archive_year.html", {i.rel for i in year_items}, "news/",
+              year=year, items=year_items)
+
+    for page in site.pages:
+        if page.slug in RESERVED:
+            problems.error(page.source, 1, f'đường dẫn "{page.slug}/" trùng với một mục của trang.',
+                           'Hãy đặt "slug: ..." khác cho trang này.')
+            continue
+        p.add(page_url(page), "page.html", {page.rel}, page.rel, page=page)
+
+    p.feed("feed.xml", site.config.title, items, "news/", "")
+    p.out.append(PlannedPage("404.html", "404.html", {"url": "404.html"}, p.common, "site.yaml"))
+    p.out.append(PlannedPage("robots.txt", "robots.txt", {"url": "robots.txt"}, p.common, "site.yaml"))
+
+    for rel in site.media:
+        p.out.append(CopiedFile(rel, site.config.source / rel, frozenset({rel}), rel))
+    if theme_static is not None and theme_static.is_dir():
+        for path in sorted(theme_static.rglob("*")):
+            if path.is_file():
+                rel = "static/" + path.relative_to(theme_static).as_posix()
+                p.out.append(CopiedFile(rel, path, frozenset(), rel))
+
+    html_pages = [x for x in p.out if isinstance(x, PlannedPage) and x.path.endswith("index.html")]
+    p.out.append(PlannedPage(
+        "sitemap.xml", "sitemap.xml",
+        {"url": "sitemap.xml", "entries": [(x.context["url"], _lastmod(x)) for x in html_pages]},
+        frozenset().union(*(x.deps for x in html_pages)), "site.yaml",
+    ))
+    _check_collisions(p.out, site, problems)
+    return p.out
+
+
+def _lastmod(page: PlannedPage) -> Any:
+    item = page.context.get("item")
+    if item is None:
+        return None
+    return item.updated or item.date
+
+
+def _terms(p: _Planner, index_url: str, index_template: str, template: str,
+           terms: tuple[Term, ...], url_of: Any) -> None:
+    p.add(index_url, index_template, {i.rel for t in terms for i in t.items}, "news/", terms=terms)
+    for term in terms:
+        p.listing(url_of(term.slug), template, term.items, term.items[0].rel, term=term)
+
+
+def _check_collisions(planned: list[Planned], site: Site, problems: Problems) -> None:
+    """Two sources that would write the same output file: an error naming both."""
+    seen: dict[str, Planned] = {}
+    for entry in planned:
+        first = seen.setdefault(entry.path, entry)
+        if first is not entry:
+            problems.error(site.config.source / entry.origin, None,
+                           f'trùng đường dẫn "{entry.path}" với {first.origin}.',
+                           'Hãy đặt "slug: ..." khác cho một trong hai bài.')

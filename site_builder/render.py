@@ -1,0 +1,139 @@
+"""The Jinja2 environment: theme lookup, site overrides, and the Vietnamese filters in one place."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import pages
+from .errors import Problems
+from .site import Site
+from .vietnamese import format_date_vi, format_datetime_vi, format_weekday_date_vi, slugify, sort_key
+
+PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+_SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
+
+
+def theme_dirs(site: Site) -> list[Path]:
+    """Template folders, first match wins: the site's own `templates/`, then the theme."""
+    source = site.config.source
+    theme = site.config.theme
+    candidates = [source / "templates", source.parent / "themes" / theme / "templates",
+                  PACKAGE_THEMES / theme / "templates"]
+    return [c for c in dict.fromkeys(candidates) if c.is_dir()]
+
+
+def theme_static(site: Site) -> Path | None:
+    """The theme's `static/` folder (CSS, icons), copied to `static/` in the output."""
+    for folder in (site.config.source.parent / "themes" / site.config.theme, PACKAGE_THEMES / site.config.theme):
+        if (folder / "templates").is_dir():
+            return folder / "static"
+    return None
+
+
+def check_theme(site: Site, problems: Problems) -> None:
+    if not any((d / "base.html").is_file() for d in theme_dirs(site)):
+        problems.error(site.config.source / "site.yaml", None, f'không tìm thấy giao diện "{site.config.theme}".',
+                       'Hãy dùng theme: default, hoặc tạo thư mục themes/<tên>/templates.')
+
+
+def relative(root: str, target: str) -> str:
+    """Link from a page whose way back to the site root is `root` ("../../") to `target`."""
+    return (root + target) or "./"
+
+
+def make_environment(site: Site) -> jinja2.Environment:
+    """One environment per build, with every filter and URL helper the templates may use."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(site)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    zone = site.config.timezone
+    base_url = site.config.base_url
+
+    @jinja2.pass_context
+    def url(ctx: Any, target: str) -> str:
+        return relative(ctx["root"], target)
+
+    @jinja2.pass_context
+    def rebase(ctx: Any, html: str) -> str:
+        """Point "/…" and "media/…" links in Markdown output at the site root of this page."""
+        return _SITE_LINK.sub(lambda m: m.group(1) + ctx["root"], html)
+
+    def absolute(target: str) -> str:
+        return base_url + target
+
+    def rebase_absolute(html: str) -> str:
+        return _SITE_LINK.sub(lambda m: m.group(1) + base_url, html)
+
+    def local(value: datetime) -> datetime:
+        return value.astimezone(zone)
+
+    env.filters.update(
+        url=url,
+        rebase=rebase,
+        absolute=absolute,
+        rebase_absolute=rebase_absolute,
+        datetime_vi=lambda v: format_datetime_vi(v, zone),
+        date_vi=lambda v: format_date_vi(local(v) if isinstance(v, datetime) else v),
+        weekday_date_vi=lambda v: format_weekday_date_vi(local(v).date() if isinstance(v, datetime) else v),
+        iso=lambda v: local(v).isoformat() if isinstance(v, datetime) else v.isoformat(),
+        iso_date=lambda v: (local(v).date() if isinstance(v, datetime) else v).isoformat(),
+        vi_sorted=lambda values, attribute=None: sorted(
+            values, key=lambda v: sort_key(getattr(v, attribute) if attribute else v)),
+    )
+    env.globals.update(
+        site=site,
+        config=site.config,
+        units=site.units,
+        item_url=lambda item: pages.item_url(item, site),
+        unit_url=pages.unit_url,
+        category_url=pages.category_url,
+        tag_url=pages.tag_url,
+        archive_url=pages.archive_url,
+        page_url=pages.page_url,
+        slugify=slugify,
+    )
+    return env
+
+
+def root_of(path: str) -> str:
+    """The way back to the site root from an output file: "tin-tuc/2020/08/x/index.html" → "../../../../"."""
+    return "../" * path.count("/")
+
+
+def render_page(env: jinja2.Environment, page: pages.PlannedPage, site: Site, problems: Problems) -> bytes | None:
+    """Render one planned page to bytes; a template mistake becomes an error with its line."""
+    root = site.config.base_path if page.path == "404.html" else root_of(page.path)
+    try:
+        template = env.get_template(page.template)
+        text = template.render(root=root, **page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.error(Path(exc.filename or page.template), exc.lineno, f"mẫu giao diện sai cú pháp: {exc.message}",
+                       "Hãy sửa mẫu giao diện ở dòng này.")
+        return None
+    except Exception as exc:  # a theme may fail in any way; it must not crash the build
+        line = _template_line(exc)
+        problems.error(Path(line[0] or page.template), line[1],
+                       f"mẫu giao diện lỗi khi tạo {page.path}: {exc}", "Hãy sửa mẫu giao diện.")
+        return None
+    return text.encode("utf-8")
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template frame of a rendering error."""
+    tb = exc.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

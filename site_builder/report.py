@@ -1,0 +1,34 @@
+"""Printing problems and progress for people: Vietnamese, one problem per block, errors last."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from .errors import Problems
+
+
+def print_problems(problems: Problems, stream: TextIO = sys.stderr) -> None:
+    """Warnings first, then errors, so the errors stay on screen; then a one-line count."""
+    for problem in problems.warnings + problems.errors:
+        print(problem.format(), file=stream)
+    if problems.errors:
+        print(f"Có {len(problems.errors)} lỗi, chưa xây dựng trang. Trang cũ trong thư mục kết quả vẫn giữ nguyên.",
+              file=stream)
+
+
+class ProgressLine:
+    """A progress counter on one terminal line, shown only for builds long enough to need it."""
+
+    def __init__(self, stream: TextIO = sys.stderr, threshold: int = 2000) -> None:
+        self.stream = stream
+        self.threshold = threshold
+        self.tty = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.threshold:
+            return
+        step = max(1, total // 100) if self.tty else max(1, total // 10)
+        if done % step and done != total:
+            return
+        end = "\r" if self.tty and done != total else "\n"
+        print(f"Đang xây dựng: {done}/{total} tệp ({done * 100 // total}%)", end=end, file=self.stream, flush=True)

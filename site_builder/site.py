@@ -1,0 +1,123 @@
+"""The frozen `Site`: everything loaded and checked, ready to be planned into pages.
+
+`load_site` runs the loading half of the pipeline (config → sources → items and units) and
+either returns a `Site` or raises `BuildFailed` with every problem found.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .config import SiteConfig, load_config
+from .content import Item, Page, load_items, load_pages
+from .errors import BuildFailed, Problems
+from .sources import find_files
+from .units import UnitRegistry, load_units
+from .vietnamese import slugify, sort_key
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category or a tag: its slug (its identity), the spelling shown, and its items, newest first."""
+
+    slug: str
+    name: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A snapshot of all sources of one build; nothing in it changes after loading."""
+
+    config: SiteConfig
+    units: UnitRegistry
+    items: tuple[Item, ...]
+    pages: tuple[Page, ...]
+    categories: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    media: tuple[str, ...]
+    news_by_unit: dict[str, tuple[Item, ...]]
+    years: tuple[int, ...]
+    now: datetime
+    problems: Problems = field(compare=False, default_factory=Problems)
+
+    def local_year(self, item: Item) -> int:
+        return item.date.astimezone(self.config.timezone).year
+
+
+def _terms(items: list[Item], names_of: Callable[[Item], tuple[str, ...]], kind: str,
+           line_key: str, problems: Problems) -> tuple[Term, ...]:
+    """Group items by the slug of a name; warn where one slug is written in several ways."""
+    grouped: dict[str, list[Item]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    for item in items:
+        for name in names_of(item):
+            slug = slugify(name)
+            if slug:
+                grouped.setdefault(slug, []).append(item)
+                spellings.setdefault(slug, Counter())[name] += 1
+    terms = []
+    for slug, members in grouped.items():
+        counts = spellings[slug]
+        name = min(counts, key=lambda n: (-counts[n], sort_key(n)))
+        if len(counts) > 1:
+            quoted = " và ".join(f'"{n}"' for n in sorted(counts, key=sort_key))
+            odd = next(i for i in members if name not in names_of(i))
+            problems.warn(odd.source, odd.line_of(line_key), f"{len(counts)} cách viết {quoted} cho cùng một {kind}.",
+                          f'Hãy thống nhất một cách viết, ví dụ "{name}".')
+        terms.append(Term(slug, name, tuple(dict.fromkeys(members))))
+    return tuple(sorted(terms, key=lambda t: (sort_key(t.name), t.slug)))
+
+
+def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None) -> Site:
+    """Load and check every source under `source`; raise `BuildFailed` listing all errors."""
+    problems = Problems(root=source)
+    now = now or datetime.now(timezone.utc)
+    config = load_config(source, problems)
+    units = load_units(source, problems)
+    if config is not None and units is not None and config.root_unit not in units:
+        problems.error(source / "site.yaml", None, f'root_unit "{config.root_unit}" không có trong units.yaml.',
+                       "Hãy ghi mã đơn vị cao nhất của trang, ví dụ root_unit: viet-nam.")
+    if config is None or units is None or problems:
+        raise BuildFailed(problems)
+
+    all_items = load_items(source, config, units, problems)
+    pages = load_pages(source, problems)
+    if problems:
+        raise BuildFailed(problems)
+
+    items = [
+        item for item in all_items
+        if include_drafts or (not item.draft and item.date <= now)
+    ]
+    items.sort(key=lambda i: (i.date, i.rel), reverse=True)
+
+    news_by_unit: dict[str, list[Item]] = {unit_id: [] for unit_id in units.units}
+    for item in items:
+        reached: dict[str, None] = {}
+        for unit_id in item.units:
+            reached[unit_id] = None
+            for ancestor in units.ancestors(unit_id):
+                reached[ancestor] = None
+        for unit_id in reached:
+            news_by_unit[unit_id].append(item)
+
+    media = tuple(p.relative_to(source).as_posix() for p in find_files(source / "media"))
+    site = Site(
+        config=config,
+        units=units,
+        items=tuple(items),
+        pages=tuple(sorted(pages, key=lambda p: (p.order, sort_key(p.title)))),
+        categories=_terms(items, lambda i: (i.category,) if i.category else (), "chuyên mục", "category", problems),
+        tags=_terms(items, lambda i: i.tags, "thẻ", "tags", problems),
+        media=media,
+        news_by_unit={k: tuple(v) for k, v in news_by_unit.items()},
+        years=tuple(sorted({i.date.astimezone(config.timezone).year for i in items}, reverse=True)),
+        now=now,
+        problems=problems,
+    )
+    return site
+

@@ -1,0 +1,58 @@
+"""Reading source files: the one place that opens them, decodes them and hands out NFC text."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems
+from .vietnamese import nfc
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded source file: its path, NFC text and a hash of its bytes (for caching later)."""
+
+    path: Path
+    text: str
+    digest: str
+
+
+def read_text(path: Path, problems: Problems) -> SourceText | None:
+    """Read a UTF-8 source file as NFC text; a file we cannot read becomes an error, not a crash."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            problems.error(path, None, f"tệp quá lớn ({size // (1024 * 1024)} MB).",
+                           "Hãy chia nhỏ tệp (tối đa 20 MB mỗi tệp).")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, None, f"không đọc được tệp ({exc.strerror}).",
+                       "Hãy kiểm tra tệp còn tồn tại và có quyền đọc.")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(path, line, "tệp không phải mã UTF-8.",
+                       "Hãy lưu lại tệp với bảng mã UTF-8 (Unicode).")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(path, nfc(text), hashlib.sha256(data).hexdigest())
+
+
+def find_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Files under `folder` (with one of `suffixes`, if given), hidden ones skipped, in a stable order."""
+    if not folder.is_dir():
+        return []
+    found = [
+        p for p in folder.rglob("*")
+        if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes)
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

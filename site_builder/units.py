@@ -1,0 +1,250 @@
+"""`units.yaml` → a validated registry of administrative units, former ones included.
+
+A unit is keyed by its id, never by its name or official code; a unit with `valid_to` keeps
+its page and links to its successors, whose pages list it as a predecessor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from .errors import Problems
+from .sources import read_text
+from .vietnamese import clean_text, parse_date, slugify, sort_key
+from .yamlload import LineDict, LineList, load_yaml
+
+UNIT_TYPES = (
+    "quoc-gia", "tinh", "thanh-pho-tw", "huyen", "thi-xa", "thanh-pho", "quan",
+    "xa", "phuong", "thi-tran", "dac-khu",
+)
+RELATIONS = ("merged_into", "split_into", "renamed")
+
+
+@dataclass(frozen=True)
+class Successor:
+    """Where a unit went at a reorganisation: `merged_into`, `split_into` or `renamed`."""
+
+    id: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One administrative unit as units.yaml declares it."""
+
+    id: str
+    name: str
+    type: str
+    code: str | None
+    valid_from: date | None
+    valid_to: date | None
+    successors: tuple[Successor, ...]
+    parent: str | None
+    children: tuple[str, ...]
+    path: Path
+    line: int
+
+    @property
+    def former(self) -> bool:
+        return self.valid_to is not None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """A unit that went into this one, and how."""
+
+    id: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class UnitRegistry:
+    """All units by id, with the tree and the reorganisation links both ways."""
+
+    units: dict[str, Unit]
+    roots: tuple[str, ...]
+    predecessors: dict[str, tuple[Predecessor, ...]] = field(default_factory=dict)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.units
+
+    def __getitem__(self, unit_id: str) -> Unit:
+        return self.units[unit_id]
+
+    def ancestors(self, unit_id: str) -> list[str]:
+        """Parents from the nearest up to the top."""
+        out: list[str] = []
+        parent = self.units[unit_id].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self.units[parent].parent
+        return out
+
+    def subtree(self, unit_id: str) -> Iterator[str]:
+        """The unit and everything under it, depth first."""
+        stack = [unit_id]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(self.units[current].children))
+
+
+def _check_id(value: object, path: Path, line: int, problems: Problems) -> str | None:
+    if not isinstance(value, str) or not value:
+        problems.error(path, line, "đơn vị thiếu mã (id).", 'Hãy thêm "id: ..." viết thường, không dấu, ví dụ "huyen-van-yen".')
+        return None
+    if slugify(value) != value:
+        problems.error(path, line, f'mã đơn vị "{value}" không hợp lệ.',
+                       f'Mã chỉ gồm chữ thường không dấu, số và dấu "-", ví dụ "{slugify(value) or "huyen-van-yen"}".')
+        return None
+    if value.isdigit():
+        problems.error(path, line, f'mã đơn vị "{value}" chỉ gồm chữ số.',
+                       'Mã hành chính được dùng lại sau sắp xếp; hãy đặt mã có chữ, ví dụ "tinh-yen-bai", và ghi mã số vào "code".')
+        return None
+    return value
+
+
+def _date(data: LineDict, key: str, path: Path, problems: Problems) -> date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    parsed = parse_date(str(value))
+    if parsed is None:
+        problems.error(path, data.line_of(key), f'ngày "{value}" ở mục "{key}" không hợp lệ.',
+                       'Hãy viết theo dạng năm-tháng-ngày, ví dụ "2025-07-01".')
+    return parsed
+
+
+def load_units(source: Path, problems: Problems) -> UnitRegistry | None:
+    """Read `source/units.yaml` into a registry; every mistake in it is recorded with its line."""
+    path = source / "units.yaml"
+    if not path.is_file():
+        problems.error(path, None, "không tìm thấy tệp units.yaml.", "Thư mục nguồn cần có tệp units.yaml (xem README).")
+        return None
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    data, problem = load_yaml(src.text)
+    if problem is not None:
+        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
+        return None
+    if not isinstance(data, LineList):
+        problems.error(path, 1, "units.yaml phải là một danh sách đơn vị (mỗi đơn vị bắt đầu bằng \"- id: ...\").")
+        return None
+    before = len(problems.errors)
+    raw: dict[str, tuple[LineDict, str | None]] = {}
+    order: dict[str, list[str]] = {}
+    roots: list[str] = []
+
+    stack: list[tuple[LineList, int, str | None]] = [(data, data.line, None)]
+    while stack:
+        entries, _, parent = stack.pop()
+        kids: list[str] = []
+        for index, entry in enumerate(entries):
+            line = entries.line_of(index)
+            if not isinstance(entry, LineDict):
+                problems.error(path, line, "mỗi đơn vị phải có dạng \"- id: ...\" với các mục name, type.")
+                continue
+            unit_id = _check_id(entry.get("id"), path, entry.line_of("id"), problems)
+            if unit_id is None:
+                continue
+            if unit_id in raw:
+                other = raw[unit_id][0]
+                problems.error(path, entry.line_of("id"), f'mã đơn vị "{unit_id}" bị trùng (đã có ở dòng {other.line_of("id")}).',
+                               "Mỗi đơn vị cần một mã riêng.")
+                continue
+            raw[unit_id] = (entry, parent)
+            kids.append(unit_id)
+            children = entry.get("children")
+            if children is not None:
+                if isinstance(children, LineList):
+                    stack.append((children, children.line, unit_id))
+                else:
+                    problems.error(path, entry.line_of("children"), '"children" phải là danh sách đơn vị.',
+                                   'Mỗi đơn vị con bắt đầu bằng "- id: ..." trên một dòng mới.')
+        if parent is None:
+            roots.extend(kids)
+        else:
+            order[parent] = kids
+
+    units: dict[str, Unit] = {}
+    for unit_id, (entry, parent) in raw.items():
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.error(path, entry.line, f'đơn vị "{unit_id}" thiếu tên (name).', 'Hãy thêm "name: Huyện ...".')
+            name = unit_id
+        unit_type = entry.get("type")
+        if unit_type not in UNIT_TYPES:
+            problems.error(path, entry.line_of("type"), f'loại đơn vị "{unit_type}" không hợp lệ ở "{unit_id}".',
+                           "Hãy dùng một trong: " + ", ".join(UNIT_TYPES) + ".")
+        code = entry.get("code")
+        if code is not None and not isinstance(code, str):
+            raw_text = entry.raw.get("code", str(code))
+            problems.error(path, entry.line_of("code"), f'mã hành chính {raw_text} của "{unit_id}" phải đặt trong ngoặc kép.',
+                           f'Hãy viết code: "{raw_text}" (không có ngoặc kép, YAML đọc {raw_text} thành số {code}).')
+            code = None
+        valid_from = _date(entry, "valid_from", path, problems)
+        valid_to = _date(entry, "valid_to", path, problems)
+        if valid_from and valid_to and valid_to < valid_from:
+            problems.error(path, entry.line_of("valid_to"), f'"{unit_id}" có valid_to trước valid_from.',
+                           "Hãy kiểm tra lại hai ngày hiệu lực.")
+        successors: list[Successor] = []
+        succ_data = entry.get("successors")
+        if succ_data is not None:
+            if not isinstance(succ_data, LineList):
+                problems.error(path, entry.line_of("successors"), '"successors" phải là danh sách.',
+                               'Ví dụ: successors: [{id: tinh-lao-cai, relation: merged_into}].')
+            else:
+                for index, succ in enumerate(succ_data):
+                    sline = succ_data.line_of(index)
+                    if not isinstance(succ, LineDict) or "id" not in succ or "relation" not in succ:
+                        problems.error(path, sline, "mỗi đơn vị kế thừa cần có id và relation.",
+                                       "Ví dụ: {id: tinh-lao-cai, relation: merged_into}.")
+                        continue
+                    if succ["relation"] not in RELATIONS:
+                        problems.error(path, succ.line_of("relation"), f'quan hệ "{succ["relation"]}" không hợp lệ.',
+                                       "Hãy dùng merged_into, split_into hoặc renamed.")
+                        continue
+                    successors.append(Successor(str(succ["id"]), succ["relation"]))
+                if successors and valid_to is None:
+                    problems.error(path, entry.line_of("successors"), f'"{unit_id}" có đơn vị kế thừa nhưng thiếu valid_to.',
+                                   "Hãy ghi ngày kết thúc hiệu lực, ví dụ valid_to: 2025-06-30.")
+        units[unit_id] = Unit(
+            id=unit_id, name=clean_text(str(name)), type=str(unit_type), code=code,
+            valid_from=valid_from, valid_to=valid_to, successors=tuple(successors),
+            parent=parent, children=(), path=path, line=entry.line,
+        )
+
+    predecessors: dict[str, list[Predecessor]] = {}
+    for unit in units.values():
+        entry = raw[unit.id][0]
+        for succ in unit.successors:
+            if succ.id not in units:
+                problems.error(path, entry.line_of("successors"), f'không có đơn vị kế thừa "{succ.id}" trong units.yaml.',
+                               "Hãy dùng mã của một đơn vị đã khai báo.")
+            elif succ.id == unit.id:
+                problems.error(path, entry.line_of("successors"), f'"{unit.id}" không thể kế thừa chính nó.')
+            else:
+                predecessors.setdefault(succ.id, []).append(Predecessor(unit.id, succ.relation))
+
+    def by_name(ids: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=lambda i: (sort_key(units[i].name), i)))
+
+    for unit_id, kids in order.items():
+        if unit_id in units:
+            units[unit_id] = replace(units[unit_id], children=by_name([k for k in kids if k in units]))
+    if len(problems.errors) > before:
+        return None
+    return UnitRegistry(
+        units=units,
+        roots=by_name(roots),
+        predecessors={k: tuple(sorted(v, key=lambda p: sort_key(units[p.id].name))) for k, v in predecessors.items()},
+    )
+

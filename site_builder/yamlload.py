@@ -1,0 +1,141 @@
+"""YAML with line numbers: mappings remember the line of every key, scalars keep their raw text.
+
+Dates and times are left as strings (we parse them ourselves, strictly, in local time), and a
+broken document becomes a `YamlProblem` with the line of the mistake instead of an exception.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict):
+    """A dict from YAML that knows its own line and the line and raw text of each key's value."""
+
+    line: int
+    lines: dict[str, int]
+    raw: dict[str, str]
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list from YAML that knows its own line and the line of each element."""
+
+    line: int
+    lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Where a YAML document stopped making sense, in the file's own line numbers."""
+
+    line: int | None
+    message: str
+
+
+_MAX_DEPTH = 100
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text and records lines; `line_offset` maps to file lines."""
+
+    line_offset = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = {}
+        result.raw = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "khóa không hợp lệ", key_node.start_mark
+                )
+            key = str(key) if not isinstance(key, str) else key
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f'khóa "{key}" bị lặp lại', key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
+            if isinstance(value_node, yaml.ScalarNode):
+                result.raw[key] = value_node.value
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        return result
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        return unicodedata.normalize("NFC", node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+
+
+def _depth(node: yaml.Node, limit: int) -> bool:
+    """True when the node tree is nested deeper than `limit` (iteratively, no recursion)."""
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in current.value)
+    return False
+
+
+def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]:
+    """Parse one YAML document; return (value, None) or (None, problem with the file line)."""
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        if _depth(node, _MAX_DEPTH):
+            return None, YamlProblem(node.start_mark.line + 1 + line_offset, "YAML lồng nhau quá sâu")
+        return loader.construct_document(node), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark is not None else None
+        return None, YamlProblem(line, _describe(exc))
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return None, YamlProblem(None, f"YAML không đọc được ({type(exc).__name__})")
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    """A short Vietnamese description of a PyYAML error, keeping PyYAML's own words as a detail."""
+    problem = (exc.problem or exc.context or "").strip()
+    if "mapping values are not allowed" in problem:
+        return "YAML sai cú pháp: dấu hai chấm không đúng chỗ (giá trị có dấu ':' cần đặt trong ngoặc kép)"
+    if "could not find expected ':'" in problem:
+        return "YAML sai cú pháp: thiếu dấu ':' sau tên khóa"
+    if "found character '\\t'" in problem:
+        return "YAML sai cú pháp: có ký tự tab, hãy thụt lề bằng dấu cách"
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return "YAML sai cú pháp: thiếu dấu ngoặc kép hoặc ngoặc đóng"
+    if "duplicate" in problem or "bị lặp lại" in problem:
+        return f"YAML: {problem}"
+    if "khóa" in problem:
+        return f"YAML: {problem}"
+    return f"YAML sai cú pháp ({problem})"
