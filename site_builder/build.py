@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import BuildFailed, Problems
-from .output import OutputWriter, UnsafePath, WriteReport
+from .output import OutputWriter, UnsafePath, WriteReport, check_output
 from .pages import CopiedFile, PlannedPage, plan_pages
 from .render import check_theme, make_environment, render_page, theme_static
 from .site import load_site
@@ -39,6 +39,7 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
     if problems:
         raise BuildFailed(problems)
 
+    check_output(output, source)
     env = make_environment(site)
     writer = OutputWriter(output)
     writer.begin()

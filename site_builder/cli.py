@@ -10,8 +10,10 @@ from .build import build
 from .config import load_config
 from .errors import BuildFailed, Problems
 from .newitem import write_new_item
+from .output import UnsafeOutput
 from .report import ProgressLine, print_problems
 from .units import load_units
+from .vietnamese import slugify
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +64,9 @@ def _build(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         return EXIT_CONTENT
+    except UnsafeOutput as exc:
+        print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"{args.output}: Lỗi: không ghi được thư mục kết quả ({exc.strerror}).\n"
               "    Hãy kiểm tra quyền ghi và dung lượng đĩa. Trang cũ vẫn giữ nguyên.", file=sys.stderr)
@@ -76,6 +81,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    if not slugify(args.title):
+        print(f'Lỗi: tiêu đề "{args.title}" không tạo được tên tệp (không có chữ cái Latin hay chữ số).\n'
+              "    Hãy đặt tiêu đề có chữ, ví dụ \"Hội nghị tiếp xúc cử tri\".", file=sys.stderr)
+        return EXIT_USAGE
     problems = Problems(root=args.source)
     config = load_config(args.source, problems)
     units = load_units(args.source, problems)

@@ -216,7 +216,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
             problems.error(path, f.line("image"), "ảnh phải nằm trong thư mục media của trang.",
                            "Hãy chép ảnh vào content/media/ và viết image: media/...")
             image = None
-        elif not (source / image).is_file() or not image.startswith("media/"):
+        elif not _inside(source / "media", source / image) or not (source / image).is_file():
             problems.error(path, f.line("image"), f'không tìm thấy ảnh "{image}".',
                            "Hãy chép ảnh vào content/media/ và ghi đường dẫn bắt đầu bằng media/.")
             image = None
@@ -228,16 +228,43 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     if slug_text is not None and not slug:
         problems.error(path, f.line("slug"), f'slug "{slug_text}" không tạo được đường dẫn.',
                        'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
+    if slug_text is None and title and not slug:
+        problems.error(path, f.line("title"), f'tiêu đề "{title}" không tạo được đường dẫn (không có chữ cái Latin hay chữ số).',
+                       'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "bao-cao-tong-ket".')
+    for key, names in (("category", (category,) if category else ()), ("tags", tags)):
+        for name in names:
+            if not slugify(name):
+                word = "chuyên mục" if key == "category" else "thẻ"
+                problems.error(path, f.line(key), f'{word} "{name}" không tạo được đường dẫn.',
+                               "Hãy dùng tên có chữ cái hoặc chữ số.")
     draft = f.flag("draft")
     figures = meta.get("figures")
-    if len(problems.errors) > before or title is None or date is None or not slug:
+    body_html = _body(renderer, parsed, path, problems)
+    if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
         return None
     return Item(
         source=path, rel=path.relative_to(source).as_posix(), title=title, date=date, updated=updated,
         units=unit_ids, category=category, tags=tags, authors=authors, summary=summary,
         image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
-        lines=dict(meta.lines), body_html=renderer.convert(parsed.body),
+        lines=dict(meta.lines), body_html=body_html,
     )
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """True when `path` (symlinks resolved) lies inside `folder`."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems) -> str | None:
+    html = renderer.convert(parsed.body)
+    if html is None:
+        problems.error(path, parsed.first_line, "nội dung bài lồng nhau quá sâu (danh sách hoặc trích dẫn nhiều cấp).",
+                       "Hãy giảm số cấp thụt lề của danh sách hoặc trích dẫn.")
+    return html
 
 
 def _closest_unit(unit_id: str, units: UnitRegistry) -> str:
@@ -247,7 +274,8 @@ def _closest_unit(unit_id: str, units: UnitRegistry) -> str:
     return best
 
 
-def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems) -> Page | None:
+def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems,
+              include_drafts: bool = False) -> Page | None:
     """Read one standalone page."""
     before = len(problems.errors)
     src = read_text(path, problems)
@@ -265,11 +293,15 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
     if isinstance(order, bool) or not isinstance(order, int):
         problems.error(path, f.line("order"), '"order" phải là một số nguyên.', "Ví dụ: order: 1")
         order = 100
-    if f.flag("draft") or len(problems.errors) > before or title is None:
+    if not slug:
+        problems.error(path, f.line("slug"), "trang không tạo được đường dẫn.",
+                       'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "gioi-thieu".')
+    draft = f.flag("draft")
+    body_html = _body(renderer, parsed, path, problems)
+    if (draft and not include_drafts) or len(problems.errors) > before or title is None or body_html is None:
         return None
     return Page(source=path, rel=path.relative_to(source).as_posix(), title=title,
-                summary=f.text("summary") or "", slug=slug, order=order,
-                body_html=renderer.convert(parsed.body))
+                summary=f.text("summary") or "", slug=slug, order=order, body_html=body_html)
 
 
 def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems) -> list[Item]:
@@ -278,7 +310,7 @@ def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: 
     return [item for item in found if item is not None]
 
 
-def load_pages(source: Path, problems: Problems) -> list[Page]:
+def load_pages(source: Path, problems: Problems, include_drafts: bool = False) -> list[Page]:
     renderer = MarkdownRenderer()
-    found = (load_page(p, source, renderer, problems) for p in find_files(source / "pages", (".md", ".markdown")))
+    found = (load_page(p, source, renderer, problems, include_drafts) for p in find_files(source / "pages", (".md", ".markdown")))
     return [page for page in found if page is not None]

@@ -15,12 +15,18 @@ class MarkdownRenderer:
     """Holds one configured Python-Markdown converter."""
 
     def __init__(self) -> None:
+        """Build the converter with our extensions and the Vietnamese heading slug."""
         self._md = markdown.Markdown(
             extensions=_EXTENSIONS,
             extension_configs={"toc": {"slugify": slugify, "permalink": False}},
             output_format="html",
         )
 
-    def convert(self, text: str) -> str:
+    def convert(self, text: str) -> str | None:
+        """HTML of a body, or None when Python-Markdown cannot handle it (nesting too deep)."""
         self._md.reset()
-        return self._md.convert(text)
+        try:
+            return self._md.convert(text)
+        except RecursionError:
+            self.__init__()  # the converter's state is unknown after the error
+            return None

@@ -1,6 +1,7 @@
 """`site-builder new`: a news item skeleton an editor fills in."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from .config import SiteConfig
 from .vietnamese import clean_text, slugify
 
 TEMPLATE = """---
-title: "{title}"
+title: {title}
 date: "{date}"
 unit: {unit}
 category: ""
@@ -32,7 +33,7 @@ def write_new_item(source: Path, config: SiteConfig, title: str, unit: str, now:
     """Write the skeleton and return its path; never overwrite an existing file."""
     local = now.astimezone(config.timezone)
     path = new_item_path(source, title, local)
-    text = TEMPLATE.format(title=clean_text(title).replace('"', '\\"'), date=local.strftime("%Y-%m-%d %H:%M"),
+    text = TEMPLATE.format(title=json.dumps(clean_text(title), ensure_ascii=False), date=local.strftime("%Y-%m-%d %H:%M"),
                            unit=unit, year=local.year)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:

@@ -13,8 +13,34 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 
+MARKER = ".site-builder-output"
+MARKER_TEXT = "Thư mục này do site-builder tạo ra; mỗi lần xây dựng sẽ thay toàn bộ nội dung.\n"
+
+
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
+
+
+class UnsafeOutput(ValueError):
+    """An output folder the build must not replace: it holds the sources, or files it did not make."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def check_output(output: Path, source: Path) -> None:
+    """Refuse an output folder that is, contains or lies inside the sources, or holds foreign files."""
+    out, src = output.resolve(), source.resolve()
+    if out == src or src.is_relative_to(out) or out.is_relative_to(src):
+        raise UnsafeOutput(f"thư mục kết quả {output} trùng hoặc chứa thư mục nguồn {source}.",
+                           "Hãy chọn một thư mục kết quả riêng, ví dụ --output output.")
+    if out.is_dir() and not (out / MARKER).is_file():
+        visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
+        if visible:
+            raise UnsafeOutput(f"thư mục kết quả {output} đã có tệp không do site-builder tạo ({visible[0]}, ...).",
+                               "Mỗi lần xây dựng sẽ thay toàn bộ thư mục này; hãy chọn một thư mục trống hoặc xóa các tệp đó.")
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class OutputWriter:
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
+        (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     def _recover(self) -> None:
         """Finish a swap that a killed build left half done."""
@@ -106,7 +133,7 @@ class OutputWriter:
             for path in sorted(self.output.rglob("*")):
                 rel = path.relative_to(self.output).as_posix()
                 if rel.startswith("."):
-                    if "/" not in rel:
+                    if "/" not in rel and rel != MARKER:
                         _keep(path, self.staging / rel)
                     continue
                 if (path.is_file() or path.is_symlink()) and rel not in self._paths:

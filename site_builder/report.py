@@ -7,8 +7,9 @@ from typing import TextIO
 from .errors import Problems
 
 
-def print_problems(problems: Problems, stream: TextIO = sys.stderr) -> None:
+def print_problems(problems: Problems, stream: TextIO | None = None) -> None:
     """Warnings first, then errors, so the errors stay on screen; then a one-line count."""
+    stream = stream or sys.stderr
     for problem in problems.warnings + problems.errors:
         print(problem.format(), file=stream)
     if problems.errors:
@@ -19,10 +20,10 @@ def print_problems(problems: Problems, stream: TextIO = sys.stderr) -> None:
 class ProgressLine:
     """A progress counter on one terminal line, shown only for builds long enough to need it."""
 
-    def __init__(self, stream: TextIO = sys.stderr, threshold: int = 2000) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, threshold: int = 2000) -> None:
+        self.stream = stream or sys.stderr
         self.threshold = threshold
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         if total < self.threshold:

@@ -8,6 +8,7 @@ from livereload import Server
 
 from .build import build
 from .errors import BuildFailed
+from .output import UnsafeOutput
 from .render import PACKAGE_THEMES
 from .report import print_problems
 
@@ -18,6 +19,9 @@ def rebuild(source: Path, output: Path, include_drafts: bool) -> bool:
         result = build(source, output, include_drafts=include_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
+        return False
+    except UnsafeOutput as exc:
+        print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
         return False
     except OSError as exc:
         print(f"Lỗi: không ghi được thư mục kết quả ({exc.strerror}).", file=sys.stderr)

@@ -85,7 +85,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         raise BuildFailed(problems)
 
     all_items = load_items(source, config, units, problems)
-    pages = load_pages(source, problems)
+    pages = load_pages(source, problems, include_drafts)
     if problems:
         raise BuildFailed(problems)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .errors import Problems
 from .vietnamese import nfc
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
+# C0 and C1 controls other than tab and newline: invalid in XML feeds, invisible on pages.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ def read_text(path: Path, problems: Problems) -> SourceText | None:
                        "Hãy lưu lại tệp với bảng mã UTF-8 (Unicode).")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _CONTROL.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        problems.warn(path, line, f"tệp có ký tự điều khiển không in được (U+{ord(match.group()):04X}), đã bỏ đi.",
+                      "Ký tự này thường lẫn vào khi sao chép từ PDF; hãy xóa nó khỏi tệp.")
+        text = _CONTROL.sub("", text)
     return SourceText(path, nfc(text), hashlib.sha256(data).hexdigest())
 
 

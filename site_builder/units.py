@@ -141,16 +141,13 @@ def load_units(source: Path, problems: Problems) -> UnitRegistry | None:
     before = len(problems.errors)
     raw: dict[str, tuple[LineDict, str | None]] = {}
     order: dict[str, list[str]] = {}
-    roots: list[str] = []
 
-    stack: list[tuple[LineList, int, str | None]] = [(data, data.line, None)]
-    while stack:
-        entries, _, parent = stack.pop()
+    def walk(entries: LineList, parent: str | None) -> list[str]:
+        """Collect units in document order (YAML nesting is capped, so recursion is bounded)."""
         kids: list[str] = []
         for index, entry in enumerate(entries):
-            line = entries.line_of(index)
             if not isinstance(entry, LineDict):
-                problems.error(path, line, "mỗi đơn vị phải có dạng \"- id: ...\" với các mục name, type.")
+                problems.error(path, entries.line_of(index), "mỗi đơn vị phải có dạng \"- id: ...\" với các mục name, type.")
                 continue
             unit_id = _check_id(entry.get("id"), path, entry.line_of("id"), problems)
             if unit_id is None:
@@ -163,16 +160,16 @@ def load_units(source: Path, problems: Problems) -> UnitRegistry | None:
             raw[unit_id] = (entry, parent)
             kids.append(unit_id)
             children = entry.get("children")
-            if children is not None:
-                if isinstance(children, LineList):
-                    stack.append((children, children.line, unit_id))
-                else:
-                    problems.error(path, entry.line_of("children"), '"children" phải là danh sách đơn vị.',
-                                   'Mỗi đơn vị con bắt đầu bằng "- id: ..." trên một dòng mới.')
-        if parent is None:
-            roots.extend(kids)
-        else:
-            order[parent] = kids
+            if children is None:
+                continue
+            if isinstance(children, LineList):
+                order[unit_id] = walk(children, unit_id)
+            else:
+                problems.error(path, entry.line_of("children"), '"children" phải là danh sách đơn vị.',
+                               'Mỗi đơn vị con bắt đầu bằng "- id: ..." trên một dòng mới.')
+        return kids
+
+    roots = walk(data, None)
 
     units: dict[str, Unit] = {}
     for unit_id, (entry, parent) in raw.items():
@@ -213,7 +210,7 @@ def load_units(source: Path, problems: Problems) -> UnitRegistry | None:
                                        "Hãy dùng merged_into, split_into hoặc renamed.")
                         continue
                     successors.append(Successor(str(succ["id"]), succ["relation"]))
-                if successors and valid_to is None:
+                if successors and entry.get("valid_to") is None:
                     problems.error(path, entry.line_of("successors"), f'"{unit_id}" có đơn vị kế thừa nhưng thiếu valid_to.',
                                    "Hãy ghi ngày kết thúc hiệu lực, ví dụ valid_to: 2025-06-30.")
         units[unit_id] = Unit(

@@ -4,12 +4,16 @@ Every other module calls these; nothing else strips tones or formats a date by h
 """
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from decimal import Decimal
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE = "vi"
 
@@ -148,3 +152,163 @@ def format_date_vi(value: date | datetime) -> str:
 
 def local_midnight(value: date, zone: tzinfo) -> datetime:
     return datetime.combine(value, time(0, 0), tzinfo=zone)
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+_SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
+_PLAIN = re.compile(r"^-?\d+$")
+_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+
+
+class ParseError(ValueError):
+    """A number or period typed in a source that cannot be read without guessing; `hint` says how to write it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a number the Vietnamese way, strictly: "1.030", "16,4 tỷ", "300 nghìn", "298".
+
+    A dot groups thousands and a comma marks decimals. "1,030" (English thousands or 1,03?) and
+    "16.4" (English decimal) are refused rather than guessed.
+    """
+    raw = clean_text(str(text))
+    words = raw.split(" ")
+    scale = 1
+    if len(words) == 2 and words[1].lower() in _SCALES:
+        scale = _SCALES[words[1].lower()]
+        body = words[0]
+    elif len(words) == 1:
+        body = words[0]
+    else:
+        raise ParseError(f'số "{raw}" không đọc được.',
+                          'Hãy viết số như "1.030", "16,4 tỷ", "300 nghìn" hoặc "298".')
+    if not body:
+        raise ParseError("thiếu số.", 'Hãy viết số như "1.030" hoặc "298".')
+    if _PLAIN.match(body):
+        value = Decimal(body)
+    elif _GROUPED.match(body):
+        value = Decimal(body.replace(".", "").replace(",", "."))
+    elif _COMMA_DECIMAL.match(body):
+        whole, frac = body.split(",")
+        if len(frac) == 3 and scale == 1:
+            raise ParseError(
+                f'số "{raw}" không rõ nghĩa.',
+                f'Viết "{whole}.{frac}" (hàng nghìn dùng dấu chấm) hoặc "{whole}{frac}"; '
+                f'nếu là số thập phân, viết "{whole},{frac.rstrip("0") or "0"}".')
+        value = Decimal(body.replace(",", "."))
+    elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}", body):
+        whole, frac = body.split(".")
+        raise ParseError(f'số "{raw}" không rõ nghĩa: dấu chấm dùng để tách hàng nghìn.',
+                          f'Nếu là số thập phân, viết "{whole},{frac}".')
+    else:
+        raise ParseError(f'số "{raw}" không đọc được.',
+                          'Hãy viết số như "1.030", "16,4 tỷ", "300 nghìn" hoặc "298".')
+    value *= scale
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting period: its first and last day, and how it was written (for labels)."""
+
+    start: date
+    end: date
+    kind: str   # year | half | quarter | month | day | range
+    text: str
+
+    def within(self, other: "Period") -> bool:
+        return other.start <= self.start and self.end <= other.end
+
+    def overlaps(self, other: "Period") -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    @property
+    def number(self) -> int:
+        """The half (1–2), quarter (1–4) or month (1–12) of the year; 0 otherwise."""
+        if self.kind == "half":
+            return 1 if self.start.month == 1 else 2
+        if self.kind == "quarter":
+            return (self.start.month - 1) // 3 + 1
+        if self.kind == "month":
+            return self.start.month
+        return 0
+
+
+_PERIOD = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: str) -> Period:
+    """`2020`, `2020-H1`, `2020-Q3`, `2020-08`, `2020-08-21` or `2020-01-01..2020-06-30`."""
+    raw = clean_text(str(text)).replace(" ", "")
+    hint = 'Hãy viết kỳ báo cáo như "2020", "2020-H1", "2020-Q3", "2020-08", "2020-08-21" hoặc "2020-01-01..2020-06-30".'
+    if ".." in raw:
+        first, _, last = raw.partition("..")
+        start, end = parse_date(first), parse_date(last)
+        if start is None or end is None:
+            raise ParseError(f'kỳ báo cáo "{raw}" không đọc được.', hint)
+        if end < start:
+            raise ParseError(f'kỳ báo cáo "{raw}" có ngày kết thúc trước ngày bắt đầu.', "Hãy đổi chỗ hai ngày.")
+        return Period(start, end, "range", raw)
+    match = _PERIOD.match(raw)
+    if not match:
+        raise ParseError(f'kỳ báo cáo "{raw}" không đọc được.', hint)
+    year = int(match["year"])
+    try:
+        if match["half"]:
+            half = int(match["half"])
+            return Period(date(year, 6 * half - 5, 1), _month_end(year, 6 * half), "half", raw)
+        if match["quarter"]:
+            quarter = int(match["quarter"])
+            return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), "quarter", raw)
+        if match["day"]:
+            day = date(year, int(match["month"]), int(match["day"]))
+            return Period(day, day, "day", raw)
+        if match["month"]:
+            month = int(match["month"])
+            return Period(date(year, month, 1), _month_end(year, month), "month", raw)
+    except ValueError:
+        raise ParseError(f'kỳ báo cáo "{raw}" có ngày hoặc tháng không tồn tại.', hint) from None
+    return Period(date(year, 1, 1), date(year, 12, 31), "year", raw)
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31), "year", str(year))
+
+
+def format_number(value: Decimal | int) -> str:
+    """"1.030", "16,4": Vietnamese grouping and decimal comma, exact for Decimals."""
+    return _babel_decimal(value, format="#,##0.###", locale=LOCALE)
+
+
+# (size, word, smallest amount written with the word): "2.300" stays in digits, "300 nghìn" does not.
+_MAGNITUDES = ((10**9, "tỷ", 10**9), (10**6, "triệu", 10**6), (10**3, "nghìn", 10**5))
+
+
+def format_amount(value: Decimal | int) -> str:
+    """Large round amounts the way a bulletin writes them: "16,4 tỷ", "300 nghìn"; others in full."""
+    value = Decimal(value)
+    for size, word, smallest in _MAGNITUDES:
+        if abs(value) >= smallest:
+            scaled = value / size
+            if scaled == scaled.quantize(Decimal("0.1")):
+                return f"{format_number(scaled.normalize())} {word}"
+            break
+    return format_number(value)

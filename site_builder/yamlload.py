@@ -104,7 +104,10 @@ def _depth(node: yaml.Node, limit: int) -> bool:
 
 def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]:
     """Parse one YAML document; return (value, None) or (None, problem with the file line)."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        return None, YamlProblem(None, f"YAML không đọc được ({exc})")
     loader.line_offset = line_offset
     try:
         node = loader.get_single_node()
