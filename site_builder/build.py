@@ -52,6 +52,8 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
                         writer.put(entry.path, data)
                 elif isinstance(entry, CopiedFile):
                     writer.copy(entry.path, entry.source)
+                else:
+                    writer.put(entry.path, entry.make())
             except UnsafePath:
                 problems.error(source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
                                "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")

@@ -6,13 +6,16 @@ so a later build can re-render only what a change touches.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
+from . import opendata
 from .content import Item, Page
 from .errors import Problems
+from .figures import MetricSummary, all_years, summarize, year_value
+from .records import Record
 from .site import Site, Term
-from .units import Unit
 
 FEED_SIZE = 20
 RESERVED = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "static", "media", "trang"}
@@ -39,7 +42,17 @@ class CopiedFile:
     origin: str = ""
 
 
-Planned = PlannedPage | CopiedFile
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One output file made by Python code (open data), not from a template."""
+
+    path: str
+    make: Callable[[], bytes]
+    deps: frozenset[str]
+    origin: str = ""
+
+
+Planned = PlannedPage | CopiedFile | GeneratedFile
 
 
 # --- URLs (site-relative, "" is the home page) -------------------------------------------------
@@ -67,6 +80,19 @@ def archive_url(year: int) -> str:
 
 def page_url(page: Page) -> str:
     return f"{page.slug}/"
+
+
+def metric_url(unit_id: str, metric_id: str) -> str:
+    return f"don-vi/{unit_id}/so-lieu/{metric_id}/"
+
+
+def figures_year_url(year: int) -> str:
+    return f"so-lieu/{year}/"
+
+
+def data_source_url(rel: str) -> str:
+    """Where a data file is published for readers to check: "data/2020.csv" → "so-lieu/nguon/2020.csv"."""
+    return "so-lieu/nguon/" + rel.removeprefix("data/")
 
 
 def paged_url(base: str, number: int) -> str:
@@ -124,8 +150,15 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
     all_rels = [i.rel for i in items]
     root = site.units[site.config.root_unit]
 
-    p.add("", "home.html", {i.rel for i in items[: site.config.per_page]}, "site.yaml",
-          items=items[: site.config.per_page], root_unit=root)
+    summaries = {unit_id: summarize(site.totals, unit_id, list(site.shortfalls)) for unit_id in site.units.units}
+    figure_deps = _figure_deps(site)
+    records_by_item: dict[str, list[Record]] = {}
+    for record in site.records:
+        if record.source.item is not None:
+            records_by_item.setdefault(record.source.item.rel, []).append(record)
+
+    p.add("", "home.html", {i.rel for i in items[: site.config.per_page]} | figure_deps, "site.yaml",
+          items=items[: site.config.per_page], root_unit=root, figures=summaries[root.id])
     p.listing("tin-tuc/", "news_list.html", items, "news/")
     for index, item in enumerate(items):
         newer = items[index - 1] if index > 0 else None
@@ -133,12 +166,19 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
         deps = {item.rel} | {n.rel for n in (newer, older) if n is not None}
         if item.image:
             deps.add(item.image)
-        p.add(item_url(item, site), "article.html", deps, item.rel, item=item, newer=newer, older=older)
+        p.add(item_url(item, site), "article.html", deps, item.rel, item=item, newer=newer, older=older,
+              item_records=records_by_item.get(item.rel, []))
 
     p.add("don-vi/", "unit_tree.html", (), "units.yaml", roots=site.units.roots)
     for unit in site.units.units.values():
         news = site.news_by_unit[unit.id]
-        p.listing(unit_url(unit.id), "unit.html", news, "units.yaml", unit=unit)
+        figures = summaries[unit.id]
+        deps = figure_deps if figures else frozenset()
+        p.listing(unit_url(unit.id), "unit.html", news, "units.yaml", deps, unit=unit, figures=figures,
+                  comparison=_comparison(site, unit.id, figures, summaries))
+        for summary in figures:
+            p.add(metric_url(unit.id, summary.metric.id), "unit_metric.html", figure_deps, "units.yaml",
+                  unit=unit, summary=summary)
         p.feed(unit_url(unit.id) + "feed.xml", unit.name, news, "units.yaml", unit_url(unit.id))
 
     _terms(p, "chuyen-muc/", "categories.html", "category.html", site.categories, category_url)
@@ -156,6 +196,9 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
                            'Hãy đặt "slug: ..." khác cho trang này.')
             continue
         p.add(page_url(page), "page.html", {page.rel}, page.rel, page=page)
+
+    if site.records:
+        _figures_pages(p, site, summaries, figure_deps)
 
     p.feed("feed.xml", site.config.title, items, "news/", "")
     p.out.append(PlannedPage("404.html", "404.html", {"url": "404.html"}, p.common, "site.yaml"))
@@ -177,6 +220,62 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
     ))
     _check_collisions(p.out, site, problems)
     return p.out
+
+
+def _figure_deps(site: Site) -> frozenset[str]:
+    """Totals depend on every record: the data files, the items with figures, metrics and units."""
+    items = {r.source.item.rel for r in site.records if r.source.item is not None}
+    return frozenset({"metrics.yaml", "units.yaml", *site.data_files, *items})
+
+
+def _comparison(site: Site, unit_id: str, figures: tuple[MetricSummary, ...],
+                summaries: dict[str, tuple[MetricSummary, ...]]) -> dict[str, Any] | None:
+    """Child units side by side: each child's figure for the latest year the unit has data."""
+    children = [c for c in site.units[unit_id].children if summaries[c]]
+    if not children or not figures:
+        return None
+    year = max(row.year for s in figures for row in s.years)
+    metrics = [s.metric for s in figures if any(year_value(site.totals, c, s.metric.id, year) for c in children)]
+    if not metrics:
+        return None
+    rows = [(c, [year_value(site.totals, c, m.id, year) for m in metrics]) for c in children]
+    return {"year": year, "metrics": metrics, "rows": [r for r in rows if any(r[1])]}
+
+
+def _figures_pages(p: _Planner, site: Site, summaries: dict[str, tuple[MetricSummary, ...]],
+                   deps: frozenset[str]) -> None:
+    """/so-lieu/: the root's figures and downloads; /so-lieu/YYYY/: units × metrics for a year."""
+    root = site.config.root_unit
+    years = all_years(site.totals)
+    p.add("so-lieu/", "figures.html", deps, "metrics.yaml", unit=site.units[root], figures=summaries[root],
+          years=years, data_files=[(rel, data_source_url(rel)) for rel in site.data_files])
+    tree = [u for r in site.units.roots for u in site.units.subtree(r)]
+    for year in years:
+        groups: dict[str, list[Any]] = {}
+        for metric in site.metrics.metrics.values():
+            groups.setdefault(metric.group, []).append(metric)
+        tables = []
+        for group, metrics in groups.items():
+            rows = []
+            for unit_id in tree:
+                cells = [(year_value(site.totals, unit_id, m.id, year),
+                          site.totals.cumulative(unit_id, m.id, _year_end(year)) if m.kind == "flow" else None)
+                         for m in metrics]
+                if any(total for total, _ in cells):
+                    rows.append((unit_id, cells))
+            if rows:
+                tables.append({"group": group, "metrics": metrics, "rows": rows})
+        p.add(figures_year_url(year), "figures_year.html", deps, "metrics.yaml", year=year, tables=tables)
+    for name, make in (("du-lieu.csv", lambda: opendata.records_csv(site, lambda i: item_url(i, site))),
+                       ("du-lieu.json", lambda: opendata.records_json(site, lambda i: item_url(i, site))),
+                       ("tong-hop.json", lambda: opendata.totals_json(site))):
+        p.out.append(GeneratedFile("so-lieu/" + name, make, p.common | deps, "metrics.yaml"))
+    for rel in site.data_files:
+        p.out.append(CopiedFile(data_source_url(rel), site.config.source / rel, frozenset({rel}), rel))
+
+
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
 
 
 def _lastmod(page: PlannedPage) -> Any:

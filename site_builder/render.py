@@ -11,7 +11,9 @@ import jinja2
 from . import pages
 from .errors import Problems
 from .site import Site
-from .vietnamese import format_date_vi, format_datetime_vi, format_weekday_date_vi, slugify, sort_key
+from .vietnamese import (
+    format_amount, format_date_vi, format_datetime_vi, format_number, format_weekday_date_vi, slugify, sort_key,
+)
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
@@ -86,6 +88,8 @@ def make_environment(site: Site) -> jinja2.Environment:
         weekday_date_vi=lambda v: format_weekday_date_vi(local(v).date() if isinstance(v, datetime) else v),
         iso=lambda v: local(v).isoformat() if isinstance(v, datetime) else v.isoformat(),
         iso_date=lambda v: (local(v).date() if isinstance(v, datetime) else v).isoformat(),
+        number=format_number,
+        amount=format_amount,
         vi_sorted=lambda values, attribute=None: sorted(
             values, key=lambda v: sort_key(getattr(v, attribute) if attribute else v)),
     )
@@ -99,6 +103,10 @@ def make_environment(site: Site) -> jinja2.Environment:
         tag_url=pages.tag_url,
         archive_url=pages.archive_url,
         page_url=pages.page_url,
+        metric_url=pages.metric_url,
+        figures_year_url=pages.figures_year_url,
+        data_source_url=pages.data_source_url,
+        metrics=site.metrics,
         slugify=slugify,
     )
     return env

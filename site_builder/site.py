@@ -14,6 +14,9 @@ from typing import Callable
 from .config import SiteConfig, load_config
 from .content import Item, Page, load_items, load_pages
 from .errors import BuildFailed, Problems
+from .metrics import MetricRegistry, load_metrics
+from .records import Record, load_records
+from .totals import ShortfallWarning, Totals, build_totals
 from .sources import find_files
 from .units import UnitRegistry, load_units
 from .vietnamese import slugify, sort_key
@@ -41,6 +44,11 @@ class Site:
     media: tuple[str, ...]
     news_by_unit: dict[str, tuple[Item, ...]]
     years: tuple[int, ...]
+    metrics: MetricRegistry
+    records: tuple[Record, ...]
+    totals: Totals
+    shortfalls: tuple[ShortfallWarning, ...]
+    data_files: tuple[str, ...]
     now: datetime
     problems: Problems = field(compare=False, default_factory=Problems)
 
@@ -84,6 +92,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     if config is None or units is None or problems:
         raise BuildFailed(problems)
 
+    metrics = load_metrics(source, problems)
     all_items = load_items(source, config, units, problems)
     pages = load_pages(source, problems, include_drafts)
     if problems:
@@ -94,6 +103,12 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         if include_drafts or (not item.draft and item.date <= now)
     ]
     items.sort(key=lambda i: (i.date, i.rel), reverse=True)
+    records = load_records(source, items, units, metrics, problems)
+    if problems:
+        raise BuildFailed(problems)
+    totals = build_totals(records, units, metrics, source, problems)
+    if problems:
+        raise BuildFailed(problems)
 
     news_by_unit: dict[str, list[Item]] = {unit_id: [] for unit_id in units.units}
     for item in items:
@@ -117,6 +132,11 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         news_by_unit={k: tuple(v) for k, v in news_by_unit.items()},
         years=tuple(sorted({i.date.astimezone(config.timezone).year for i in items}, reverse=True)),
         now=now,
+        metrics=metrics,
+        records=records,
+        totals=totals,
+        shortfalls=tuple(totals.shortfalls()),
+        data_files=tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml"))),
         problems=problems,
     )
     return site
