@@ -106,7 +106,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     records = load_records(source, items, units, metrics, problems)
     if problems:
         raise BuildFailed(problems)
-    totals = build_totals(records, units, metrics, source, problems)
+    totals, shortfalls = build_totals(records, units, metrics, source, problems)
     if problems:
         raise BuildFailed(problems)
 
@@ -135,7 +135,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         metrics=metrics,
         records=records,
         totals=totals,
-        shortfalls=tuple(totals.shortfalls()),
+        shortfalls=shortfalls,
         data_files=tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml"))),
         problems=problems,
     )

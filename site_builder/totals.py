@@ -238,14 +238,15 @@ def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> 
 
 
 def build_totals(records: Iterable[Record], units: UnitRegistry, metrics: MetricRegistry,
-                 source: Path, problems: Problems) -> Totals:
-    """Index the records, check rule 1 and report rule 6 as warnings."""
+                 source: Path, problems: Problems) -> tuple[Totals, tuple[ShortfallWarning, ...]]:
+    """Index the records, check rule 1, and return rule 6's shortfalls (also reported as warnings)."""
     totals = Totals(units, metrics, tuple(records), reach_units(units))
     check_partial_overlaps(totals, source, problems)
-    for warning in totals.shortfalls():
+    shortfalls = tuple(totals.shortfalls())
+    for warning in shortfalls:
         r = warning.record
         problems.warn(source / r.source.path, r.source.line,
                       f'số báo cáo "{r.metric}" của "{r.unit}" kỳ {r.period.text} ({format_number(r.value)}) nhỏ hơn '
                       f'tổng của các đơn vị cấp dưới ({format_number(warning.subtotal)}).',
                       "Hãy kiểm tra lại số báo cáo hoặc số của các đơn vị cấp dưới.")
-    return totals
+    return totals, shortfalls
