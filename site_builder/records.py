@@ -17,7 +17,7 @@ from .errors import Problems
 from .metrics import MetricRegistry
 from .sources import find_files, read_text
 from .units import UnitRegistry
-from .vietnamese import ParseError, Period, clean_text, format_date_vi, parse_number, parse_period
+from .vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
 from .yamlload import LineDict, LineList, load_yaml
 
 REQUIRED_COLUMNS = ("unit", "metric", "period", "value")
@@ -116,7 +116,7 @@ class _RecordReader:
         if metric is not None and metric.format == "money":
             for number in (value, denominator):
                 if number is not None and number != number.to_integral_value():
-                    self.problems.error(path, at("value"), f"số tiền {number} đồng không phải số nguyên.",
+                    self.problems.error(path, at("value"), f"số tiền {format_number(number)} đồng không phải số nguyên.",
                                         'Số tiền tính bằng đồng, không có phần lẻ; ví dụ "16,4 tỷ" là 16.400.000.000 đồng.')
         scope = text("scope") or "all"
         if scope not in SCOPES:
@@ -170,6 +170,7 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
         if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             reader.problems.warn(path, 1, f'cột "{column}" không được dùng.', "Hãy kiểm tra chính tả tên cột.")
     while True:
+        line = rows.line_num + 1
         try:
             row = next(rows)
         except StopIteration:
@@ -178,7 +179,6 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
             reader.problems.error(path, rows.line_num, f"dòng CSV không đọc được ({exc}).",
                                   "Hãy kiểm tra dấu ngoặc kép trong dòng này.")
             break
-        line = rows.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):

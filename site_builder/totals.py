@@ -8,7 +8,8 @@ The rules (issue "Figures and running totals"):
   within its own; covered records are not added again. A flow record that only partly overlaps
   a reported `all` period cannot be reconciled and is an error.
 - Flows sum over the period; stocks and coverage take, per unit and scope, the latest value as
-  of a date, an `all` value standing in for everything under it.
+  of a date, an `all` value standing in for everything under it; a unit that has ended by that
+  date adds nothing to the others (its successors report for it).
 """
 from __future__ import annotations
 
@@ -152,8 +153,15 @@ class Totals:
     def level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None = None) -> Total | None:
         """The unit's level as of a date: latest value per unit and scope, `all` standing in for its reach."""
         latest: dict[tuple[str, str], Record] = {}
+        own_end = self.units[unit_id].valid_to
+        # A unit that had ended by the date has no level then (its successors report for it);
+        # a former unit's own page is seen as of its last day.
+        effective = min(as_of, own_end) if own_end else as_of
         for r in self.relevant(unit_id, metric_id):
             if r is exclude or r.period.end > as_of:
+                continue
+            ended = self.units[r.unit].valid_to
+            if ended is not None and ended < effective:
                 continue
             known = latest.get((r.unit, r.scope))
             if known is None or (r.period.end, r.index) > (known.period.end, known.index):

@@ -158,7 +158,7 @@ def local_midnight(value: date, zone: tzinfo) -> datetime:
 
 _SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 _PLAIN = re.compile(r"^-?\d+$")
-_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_GROUPED = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
 
 
@@ -196,13 +196,13 @@ def parse_number(text: str) -> Decimal:
         value = Decimal(body.replace(".", "").replace(",", "."))
     elif _COMMA_DECIMAL.match(body):
         whole, frac = body.split(",")
-        if len(frac) == 3 and scale == 1:
+        if len(frac) == 3 and scale == 1 and whole.lstrip("-") != "0":
             raise ParseError(
                 f'số "{raw}" không rõ nghĩa.',
                 f'Viết "{whole}.{frac}" (hàng nghìn dùng dấu chấm) hoặc "{whole}{frac}"; '
                 f'nếu là số thập phân, viết "{whole},{frac.rstrip("0") or "0"}".')
         value = Decimal(body.replace(",", "."))
-    elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}", body):
+    elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?0\.\d+", body):
         whole, frac = body.split(".")
         raise ParseError(f'số "{raw}" không rõ nghĩa: dấu chấm dùng để tách hàng nghìn.',
                           f'Nếu là số thập phân, viết "{whole},{frac}".')
@@ -284,9 +284,9 @@ def parse_period(text: str) -> Period:
         if match["month"]:
             month = int(match["month"])
             return Period(date(year, month, 1), _month_end(year, month), "month", raw)
+        return Period(date(year, 1, 1), date(year, 12, 31), "year", raw)
     except ValueError:
-        raise ParseError(f'kỳ báo cáo "{raw}" có ngày hoặc tháng không tồn tại.', hint) from None
-    return Period(date(year, 1, 1), date(year, 12, 31), "year", raw)
+        raise ParseError(f'kỳ báo cáo "{raw}" có năm, ngày hoặc tháng không tồn tại.', hint) from None
 
 
 def year_period(year: int) -> Period:
