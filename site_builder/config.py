@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problems
-from .sources import read_text
-from .yamlload import LineDict, load_yaml
+from .yamlload import LineDict, load_yaml_file
 from .vietnamese import clean_text
 
 
@@ -68,15 +67,11 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
         problems.error(path, None, "không tìm thấy tệp site.yaml.",
                        "Thư mục nguồn cần có tệp site.yaml (xem README).")
         return None
-    src = read_text(path, problems)
-    if src is None:
-        return None
-    data, problem = load_yaml(src.text)
-    if problem is not None:
-        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
-        return None
-    if not isinstance(data, LineDict):
-        problems.error(path, 1, "site.yaml phải là danh sách các mục dạng \"khóa: giá trị\".")
+    errors_before = len(problems.errors)
+    data = load_yaml_file(path, problems, LineDict, 'site.yaml phải gồm các dòng "khóa: giá trị".')
+    if data is None:
+        if len(problems.errors) == errors_before:
+            problems.error(path, 1, "site.yaml trống.", "Hãy khai báo title, base_url, root_unit và organisation (xem README).")
         return None
     before = len(problems.errors)
 

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
-from .sources import read_text
 from .vietnamese import clean_text, slugify
-from .yamlload import LineDict, LineList, load_yaml
+from .yamlload import LineDict, LineList, load_yaml_file
 
 KINDS = ("flow", "stock", "coverage")
 FORMATS = ("number", "money")
@@ -45,17 +44,9 @@ def load_metrics(source: Path, problems: Problems) -> MetricRegistry:
     path = source / "metrics.yaml"
     if not path.is_file():
         return MetricRegistry({})
-    src = read_text(path, problems)
-    if src is None:
-        return MetricRegistry({})
-    data, problem = load_yaml(src.text)
-    if problem is not None:
-        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
-        return MetricRegistry({})
+    data = load_yaml_file(path, problems, LineList,
+                          'metrics.yaml phải là danh sách chỉ tiêu (mỗi chỉ tiêu bắt đầu bằng "- id: ...").')
     if data is None:
-        return MetricRegistry({})
-    if not isinstance(data, LineList):
-        problems.error(path, 1, 'metrics.yaml phải là danh sách chỉ tiêu (mỗi chỉ tiêu bắt đầu bằng "- id: ...").')
         return MetricRegistry({})
     metrics: dict[str, Metric] = {}
     for index, entry in enumerate(data):

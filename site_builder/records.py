@@ -18,7 +18,7 @@ from .metrics import MetricRegistry
 from .sources import find_files, read_text
 from .units import UnitRegistry
 from .vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
-from .yamlload import LineDict, LineList, load_yaml
+from .yamlload import LineDict, LineList, load_yaml_file
 
 REQUIRED_COLUMNS = ("unit", "metric", "period", "value")
 OPTIONAL_COLUMNS = ("denominator", "scope", "qualifier", "source", "note")
@@ -191,17 +191,9 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
 
 
 def _read_yaml(reader: _RecordReader, path: Path) -> None:
-    src = read_text(path, reader.problems)
-    if src is None:
-        return
-    data, problem = load_yaml(src.text)
-    if problem is not None:
-        reader.problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
-        return
+    data = load_yaml_file(path, reader.problems, LineList,
+                          'tệp số liệu YAML phải là danh sách (mỗi số liệu bắt đầu bằng "- unit: ...").')
     if data is None:
-        return
-    if not isinstance(data, LineList):
-        reader.problems.error(path, 1, "tệp số liệu YAML phải là danh sách (mỗi số liệu bắt đầu bằng \"- unit: ...\").")
         return
     for index, entry in enumerate(data):
         if not isinstance(entry, LineDict):

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import Problems
-from .sources import read_text
 from .vietnamese import clean_text, parse_date, slugify, sort_key
-from .yamlload import LineDict, LineList, load_yaml
+from .yamlload import LineDict, LineList, load_yaml_file
 
 UNIT_TYPES = (
     "quoc-gia", "tinh", "thanh-pho-tw", "huyen", "thi-xa", "thanh-pho", "quan",
@@ -128,15 +127,12 @@ def load_units(source: Path, problems: Problems) -> UnitRegistry | None:
     if not path.is_file():
         problems.error(path, None, "không tìm thấy tệp units.yaml.", "Thư mục nguồn cần có tệp units.yaml (xem README).")
         return None
-    src = read_text(path, problems)
-    if src is None:
-        return None
-    data, problem = load_yaml(src.text)
-    if problem is not None:
-        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
-        return None
-    if not isinstance(data, LineList):
-        problems.error(path, 1, "units.yaml phải là một danh sách đơn vị (mỗi đơn vị bắt đầu bằng \"- id: ...\").")
+    errors_before = len(problems.errors)
+    data = load_yaml_file(path, problems, LineList,
+                          'units.yaml phải là một danh sách đơn vị (mỗi đơn vị bắt đầu bằng "- id: ...").')
+    if data is None:
+        if len(problems.errors) == errors_before:
+            problems.error(path, 1, "units.yaml trống.", 'Hãy khai báo ít nhất một đơn vị, bắt đầu bằng "- id: ...".')
         return None
     before = len(problems.errors)
     raw: dict[str, tuple[LineDict, str | None]] = {}

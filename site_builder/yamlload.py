@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .errors import Problems
+from .sources import read_text
 
 
 class LineDict(dict):
@@ -142,3 +146,22 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
     if "khóa" in problem:
         return f"YAML: {problem}"
     return f"YAML sai cú pháp ({problem})"
+
+
+def load_yaml_file(path: Path, problems: Problems, shape: type, shape_message: str) -> Any:
+    """Read a YAML source file whose top level must be `shape` (LineDict or LineList).
+
+    Returns None, with the problem recorded, if it cannot be read or parsed or has the wrong
+    shape; an empty file is None without a problem.
+    """
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    data, problem = load_yaml(src.text)
+    if problem is not None:
+        problems.error(path, problem.line, problem.message, "Hãy sửa cú pháp YAML ở dòng này.")
+        return None
+    if data is not None and not isinstance(data, shape):
+        problems.error(path, 1, shape_message)
+        return None
+    return data
