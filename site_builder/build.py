@@ -9,7 +9,8 @@ from typing import Callable
 
 from .errors import BuildFailed, Problems
 from .output import OutputWriter, UnsafePath, WriteReport, check_output
-from .pages import CopiedFile, PlannedPage, plan_pages
+from .pages import CopiedFile, PlannedPage, SearchIndex, plan_pages
+from .search import SearchIndexFailed, build_search_files
 from .render import check_theme, make_environment, render_page, theme_static
 from .site import load_site
 
@@ -43,6 +44,7 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
     env = make_environment(site)
     writer = OutputWriter(output)
     writer.begin()
+    search_index: SearchIndex | None = None
     try:
         for done, entry in enumerate(planned, 1):
             try:
@@ -52,6 +54,8 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
                         writer.put(entry.path, data)
                 elif isinstance(entry, CopiedFile):
                     writer.copy(entry.path, entry.source)
+                elif isinstance(entry, SearchIndex):
+                    search_index = entry
                 else:
                     writer.put(entry.path, entry.make())
             except UnsafePath:
@@ -59,6 +63,13 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
                                "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
             if progress is not None:
                 progress(done, len(planned))
+        if search_index is not None and not problems:
+            try:
+                for path, data in sorted(build_search_files(writer.staging, search_index.entries).items()):
+                    writer.put(path, data)
+            except SearchIndexFailed as exc:
+                problems.error(source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
+                               "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")
         if problems:
             raise BuildFailed(problems)
         report = writer.commit()

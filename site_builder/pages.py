@@ -15,6 +15,7 @@ from .content import Item, Page
 from .errors import Problems
 from .figures import MetricSummary, all_years, summarize, year_value
 from .records import Record
+from .search import SearchEntry, search_entries
 from .site import Site, Term
 
 FEED_SIZE = 20
@@ -52,7 +53,17 @@ class GeneratedFile:
     origin: str = ""
 
 
-Planned = PlannedPage | CopiedFile | GeneratedFile
+@dataclass(frozen=True)
+class SearchIndex:
+    """The search index, made from the rendered pages once every other file is written."""
+
+    path: str
+    entries: list[SearchEntry]
+    deps: frozenset[str]
+    origin: str = ""
+
+
+Planned = PlannedPage | CopiedFile | GeneratedFile | SearchIndex
 
 
 # --- URLs (site-relative, "" is the home page) -------------------------------------------------
@@ -200,6 +211,7 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
     if site.records:
         _figures_pages(p, site, summaries, figure_deps)
 
+    _search(p, site)
     p.feed("feed.xml", site.config.title, items, "news/", "")
     p.out.append(PlannedPage("404.html", "404.html", {"url": "404.html"}, p.common, "site.yaml"))
     p.out.append(PlannedPage("robots.txt", "robots.txt", {"url": "robots.txt"}, p.common, "site.yaml"))
@@ -272,6 +284,16 @@ def _figures_pages(p: _Planner, site: Site, summaries: dict[str, tuple[MetricSum
         p.out.append(GeneratedFile("so-lieu/" + name, make, p.common | deps, "metrics.yaml"))
     for rel in site.data_files:
         p.out.append(CopiedFile(data_source_url(rel), site.config.source / rel, frozenset({rel}), rel))
+
+
+def _search(p: _Planner, site: Site) -> None:
+    """/tim-kiem/: the search page with its filters, and the index it searches."""
+    tree = [(u, len(site.units.ancestors(u))) for r in site.units.roots for u in site.units.subtree(r)]
+    p.add("tim-kiem/", "search.html", (), "site.yaml", unit_options=tree, categories=site.categories,
+          years=site.years)
+    everything = frozenset({"site.yaml", "units.yaml", *(i.rel for i in site.items), *(pg.rel for pg in site.pages)})
+    p.out.append(SearchIndex("pagefind/", search_entries(site, lambda i: item_url(i, site), unit_url),
+                             everything, "site.yaml"))
 
 
 def _year_end(year: int) -> date:

@@ -1,0 +1,101 @@
+"""The search index: articles, unit pages and standalone pages, indexed by Pagefind at build time.
+
+Pagefind reads the rendered pages (the theme marks what to index with `data-pagefind-body` and
+what results show with `data-pagefind-meta`), through its Python API's directory indexing: one
+call for the whole site. Pagefind folds tones but not "đ", so the search page widens a query
+("duc" also tries "đuc"). Pagefind's own filter files come out in a different byte order on every
+run, which would break byte-identical builds; filters therefore live in our own JSON
+(`tim-kiem/bo-loc.json`), mapping each unit, category and year to the Pagefind page ids it covers.
+"""
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pagefind.index import IndexConfig, PagefindIndex
+
+from .content import Item
+from .site import Site
+from .vietnamese import slugify
+
+LANGUAGE = "vi"
+
+
+class SearchIndexFailed(RuntimeError):
+    """Pagefind could not be started or could not index the site."""
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """The filters of one searchable page: the units it belongs to (with their ancestors), its
+    category and its year."""
+
+    url: str
+    units: tuple[str, ...]
+    category: str
+    year: str
+
+
+def search_entries(site: Site, item_url: Callable[[Item], str], unit_url: Callable[[str], str]) -> list[SearchEntry]:
+    """Filter values of every article and unit page, in a stable order."""
+    entries = []
+    for item in site.items:
+        reached: dict[str, None] = {}
+        for unit_id in item.units:
+            reached[unit_id] = None
+            reached.update(dict.fromkeys(site.units.ancestors(unit_id)))
+        entries.append(SearchEntry(item_url(item), tuple(reached), slugify(item.category or ""),
+                                   str(item.date.year)))
+    for unit_id in site.units.units:
+        entries.append(SearchEntry(unit_url(unit_id), (unit_id, *site.units.ancestors(unit_id)), "", ""))
+    return entries
+
+
+async def _index(folder: Path) -> list[dict]:
+    async with PagefindIndex(config=IndexConfig(force_language=LANGUAGE)) as index:
+        await index.add_directory(str(folder))
+        return await index.get_files()
+
+
+def _fragment_ids(files: list[dict]) -> dict[str, str]:
+    """Page URL (site-relative) → Pagefind page id (its fragment's name), read back from the fragments."""
+    ids: dict[str, str] = {}
+    for entry in files:
+        path = entry["path"]
+        if path.startswith("fragment/") and path.endswith(".pf_fragment"):
+            data = gzip.decompress(entry["content"])
+            fragment = json.loads(data[data.index(b"{"):])
+            ids[fragment["url"].lstrip("/")] = path.removeprefix("fragment/").removesuffix(".pf_fragment")
+    return ids
+
+
+def build_search_files(folder: Path, entries: list[SearchEntry]) -> dict[str, bytes]:
+    """Index the rendered site in `folder`; output path → bytes for `pagefind/` and the filter file."""
+    try:
+        # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            files = pool.submit(lambda: asyncio.run(_index(folder))).result()
+    except Exception as exc:  # the binary may be missing or fail in any way
+        raise SearchIndexFailed(str(exc) or type(exc).__name__) from exc
+    out = {f"pagefind/{entry['path']}": bytes(entry["content"]) for entry in files}
+    ids = _fragment_ids(files)
+    filters: dict[str, dict[str, list[str]]] = {"unit": {}, "category": {}, "year": {}}
+    for entry in entries:
+        page_id = ids.get(entry.url)
+        if page_id is None:
+            continue
+        for unit_id in entry.units:
+            filters["unit"].setdefault(unit_id, []).append(page_id)
+        if entry.category:
+            filters["category"].setdefault(entry.category, []).append(page_id)
+        if entry.year:
+            filters["year"].setdefault(entry.year, []).append(page_id)
+    canonical = {name: {key: sorted(values) for key, values in sorted(groups.items())}
+                 for name, groups in filters.items()}
+    out["tim-kiem/bo-loc.json"] = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return out
