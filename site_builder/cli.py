@@ -9,6 +9,7 @@ from pathlib import Path
 from .build import build
 from .config import load_config
 from .errors import BuildFailed, Problems
+from .fix_encoding import fix_encoding
 from .newitem import write_new_item
 from .output import UnsafeOutput
 from .report import ProgressLine, print_problems
@@ -20,7 +21,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder", description="Xây dựng trang bản tin tĩnh từ thư mục nguồn.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,new}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,new,fix-encoding}")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--source", type=Path, default=Path("content"), help="thư mục nguồn (mặc định: content)")
@@ -41,11 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     common(n)
     n.add_argument("title", help='tiêu đề bài viết, ví dụ "Hội nghị tiếp xúc cử tri"')
     n.add_argument("--unit", required=True, help="mã đơn vị trong units.yaml, ví dụ huyen-van-yen")
+    f = sub.add_parser("fix-encoding", help="chuyển chữ gõ bằng bảng mã cũ (TCVN3, VNI, Windows-1258) sang Unicode")
+    f.add_argument("file", type=Path, help="tệp cần chuyển")
+    f.add_argument("--dry-run", action="store_true", help="chỉ hiện thay đổi, không ghi tệp")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "fix-encoding":
+        return fix_encoding(args.file, args.dry_run)
     if not args.source.is_dir():
         print(f"Lỗi: không có thư mục nguồn {args.source}.", file=sys.stderr)
         return EXIT_USAGE

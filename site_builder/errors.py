@@ -37,7 +37,8 @@ class Problems:
     root: Path | None = None
     items: list[SourceError] = field(default_factory=list)
 
-    def _where(self, path: Path | str) -> str:
+    def where(self, path: Path | str) -> str:
+        """How a path is shown to editors: relative to the folder holding the sources."""
         path = Path(path)
         if self.root is not None:
             try:
@@ -47,10 +48,10 @@ class Problems:
         return path.as_posix()
 
     def error(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(SourceError(self._where(path), line, message, hint, Level.ERROR))
+        self.items.append(SourceError(self.where(path), line, message, hint, Level.ERROR))
 
     def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(SourceError(self._where(path), line, message, hint, Level.WARNING))
+        self.items.append(SourceError(self.where(path), line, message, hint, Level.WARNING))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)

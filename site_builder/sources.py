@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
+from .legacy import decode_legacy_bytes, find_legacy_lines
 from .vietnamese import nfc
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -41,10 +42,15 @@ def read_text(path: Path, problems: Problems) -> SourceText | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.error(path, line, "tệp không phải mã UTF-8.",
-                       "Hãy lưu lại tệp với bảng mã UTF-8 (Unicode).")
-        return None
+        legacy = decode_legacy_bytes(data)
+        if legacy is None:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.error(path, line, "tệp không phải mã UTF-8 và không xác định chắc chắn được bảng mã.",
+                           "Hãy mở tệp và lưu lại với bảng mã UTF-8 (Unicode).")
+            return None
+        text, encoding = legacy
+        problems.warn(path, None, f"tệp được lưu bằng bảng mã {encoding}; đã đọc và chuyển sang Unicode.",
+                      f"Hãy lưu lại tệp dạng UTF-8, hoặc chạy: site-builder fix-encoding {problems.where(path)}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     match = _CONTROL.search(text)
     if match:
@@ -52,7 +58,28 @@ def read_text(path: Path, problems: Problems) -> SourceText | None:
         problems.warn(path, line, f"tệp có ký tự điều khiển không in được (U+{ord(match.group()):04X}), đã bỏ đi.",
                       "Ký tự này thường lẫn vào khi sao chép từ PDF; hãy xóa nó khỏi tệp.")
         text = _CONTROL.sub("", text)
+    _report_legacy_lines(path, text, problems)
     return SourceText(path, nfc(text), hashlib.sha256(data).hexdigest())
+
+
+MAX_LEGACY_LINES = 10
+
+
+def _report_legacy_lines(path: Path, text: str, problems: Problems) -> None:
+    """Lines typed with a legacy Vietnamese font (TCVN3, VNI) are errors, with the fix shown."""
+    found = find_legacy_lines(text)
+    for hit in found[:MAX_LEGACY_LINES]:
+        problems.error(path, hit.line, f'dòng này gõ bằng bảng mã {hit.encoding} cũ: "{_short(hit.original)}".',
+                       f'Hãy sửa thành "{_short(hit.converted)}", hoặc chạy: site-builder fix-encoding {problems.where(path)}')
+    if len(found) > MAX_LEGACY_LINES:
+        problems.error(path, found[MAX_LEGACY_LINES].line,
+                       f"còn {len(found) - MAX_LEGACY_LINES} dòng khác gõ bằng bảng mã cũ.",
+                       f"Hãy chạy: site-builder fix-encoding {problems.where(path)}")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def find_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:

@@ -53,18 +53,23 @@ function words(text) {
   return text.toLowerCase().normalize("NFC").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-/** How closely a page matches: [query words present, whole query as a phrase, words spelt as typed]. */
+/** How closely a page matches, most important first: query words present; words spelt
+ *  exactly as typed (diacritics and tone placement); the query as a phrase in a short title
+ *  (a unit named as typed beats an article mentioning it); the query as a phrase anywhere. */
 function closeness(query, data) {
+  const title = words(data.meta.title || "").map(fold);
   const content = words(`${data.meta.title || ""} ${data.content || ""}`);
   const foldedContent = content.map(fold);
   const exact = new Set(content);
   const folded = new Set(foldedContent);
   const terms = words(query);
   const phrase = ` ${terms.map(fold).join(" ")} `;
+  const inTitle = ` ${title.join(" ")} `.includes(phrase);
   return [
     terms.filter((t) => folded.has(fold(t))).length,
-    ` ${foldedContent.join(" ")} `.includes(phrase) ? 1 : 0,
     terms.filter((t) => exact.has(t)).length,
+    inTitle ? 100 - title.length : 0,
+    ` ${foldedContent.join(" ")} `.includes(phrase) ? 1 : 0,
   ];
 }
 
@@ -85,7 +90,7 @@ function render(result, data) {
   const item = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
-  link.href = form.dataset.root + data.url;
+  link.href = data.url; // Pagefind prefixes the path it was loaded from: works under any sub-path
   link.textContent = data.meta.title;
   heading.append(link);
   const meta = document.createElement("p");
@@ -135,7 +140,7 @@ async function run() {
   const loaded = await Promise.all(head.map(({ result }) => result.data()));
   head.forEach((entry, i) => { entry.close = closeness(query, loaded[i]); entry.data = loaded[i]; });
   head.sort((a, b) => b.close[0] - a.close[0] || b.close[1] - a.close[1] || b.close[2] - a.close[2]
-    || b.score - a.score);
+    || b.close[3] - a.close[3] || b.score - a.score);
   const ranked = [...head, ...candidates.slice(RERANK)];
   status.textContent = ranked.length ? TEXT.found(ranked.length, query) : TEXT.none(query);
   let shown = 0;

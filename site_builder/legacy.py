@@ -1,0 +1,203 @@
+"""Vietnamese text from before Unicode: TCVN3 (ABC), VNI-Windows and Windows-1258.
+
+Editors paste from old Word files typed with legacy fonts: the letters arrive as Latin-1
+look-alikes ("MÆt trËn Tæ quèc" is TCVN3 for "Mặt trận Tổ quốc", "Maët traän Toå quoác" is
+VNI). A line is reported only when its odd letters turn into valid Vietnamese syllables under
+one of the two tables, so French or German words are left alone. Whole files in Windows-1258
+or UTF-16 are read when the result is certainly Vietnamese.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .vietnamese import nfc
+
+# --- TCVN3 (TCVN 5712:1993, "ABC"): one byte per letter ------------------------------------------
+_TCVN3_LETTERS = {
+    0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+}
+_TCVN3_TONED = (
+    (0xB5, "àảãáạ"), (0xBB, "ằẳẵắ"), (0xC6, "ặầẩẫấậ"), (0xCC, "è"), (0xCE, "ẻẽéẹềểễếệ"),
+    (0xD7, "ìỉ"), (0xDC, "ĩíịò"), (0xE1, "ỏõóọồổỗốộờởỡớợù"), (0xF1, "ủũúụừửữứựỳỷỹýỵ"),
+)
+TCVN3: dict[str, str] = {chr(code): letter for code, letter in _TCVN3_LETTERS.items()}
+for _start, _letters in _TCVN3_TONED:
+    for _offset, _letter in enumerate(_letters):
+        TCVN3[chr(_start + _offset)] = _letter
+
+# --- VNI-Windows: a base letter followed by a mark byte -----------------------------------------
+_VNI_MARKS = {  # mark character → (what it adds: a tone, a letter shape, or both)
+    "ù": ("\u0301", ""), "ø": ("\u0300", ""), "û": ("\u0309", ""), "õ": ("\u0303", ""), "ï": ("\u0323", ""),
+    "â": ("", "\u0302"), "á": ("\u0301", "\u0302"), "à": ("\u0300", "\u0302"), "å": ("\u0309", "\u0302"),
+    "ã": ("\u0303", "\u0302"), "ä": ("\u0323", "\u0302"),
+    "ê": ("", "\u0306"), "é": ("\u0301", "\u0306"), "è": ("\u0300", "\u0306"), "ú": ("\u0309", "\u0306"),
+    "ü": ("\u0303", "\u0306"), "ë": ("\u0323", "\u0306"),
+}
+_VNI_SINGLE = {"ô": "ơ", "ö": "ư", "ñ": "đ", "î": "ỵ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị"}
+_VNI_BASES = "aeiouyơư"
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def from_tcvn3(text: str) -> str:
+    return "".join(TCVN3.get(ch, ch) for ch in text)
+
+
+def from_vni(text: str) -> str:
+    """Compose VNI's base-plus-mark pairs into Unicode letters."""
+    out: list[str] = []
+    for ch in text:
+        low = ch.lower()
+        if out and low in _VNI_MARKS and _accepts(out[-1], *_VNI_MARKS[low]):
+            tone, shape = _VNI_MARKS[low]
+            out[-1] = unicodedata.normalize("NFC", unicodedata.normalize("NFD", out[-1]) + shape + tone)
+            continue
+        single = _VNI_SINGLE.get(low)
+        out.append((single.upper() if ch != low else single) if single else ch)
+    return "".join(out)
+
+
+def _accepts(previous: str, tone: str, shape: str) -> bool:
+    """Whether a VNI mark can follow `previous`: a toneless vowel, with a shape it can take."""
+    parts = unicodedata.normalize("NFD", previous.lower())
+    base, marks = parts[0], parts[1:]
+    if base not in "aeiouy" or any(m in _TONES for m in marks):
+        return False
+    if shape == "\u0302":
+        return base in "aeo" and not marks
+    if shape == "\u0306":
+        return base == "a" and not marks
+    return True
+
+
+# --- Vietnamese syllables -----------------------------------------------------------------------
+_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+           "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_VOWELS = {
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo",
+    "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "iê", "yê",
+    "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu", "iêu", "yêu", "uyê",
+}
+_CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
+_VIETNAMESE_LETTERS = set("abcdefghijklmnopqrstuvwxyzăâđêôơư")
+
+
+def is_syllable(word: str) -> bool:
+    """True for a well-formed Vietnamese syllable ("quốc", "Nghiêng"), one tone mark at most."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    if sum(1 for ch in decomposed if ch in _TONES) > 1:
+        return False
+    toneless = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    if not toneless or any(ch not in _VIETNAMESE_LETTERS for ch in toneless):
+        return False
+    for onset in _ONSETS:
+        if not toneless.startswith(onset):
+            continue
+        rest = toneless[len(onset):]
+        if onset == "gi" and rest in ("", "n", "ng", "m", "t", "c", "p"):
+            return True
+        for coda in _CODAS:
+            if rest.endswith(coda) and rest[: len(rest) - len(coda)] in _VOWELS:
+                return True
+    return False
+
+
+_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\|<>=+*&%$#@^~`_-]+")
+_PLAIN_LETTER = re.compile(r"[A-Za-zĂÂĐÊÔƠƯăâđêôơưÀ-ỹ]")
+
+
+def _vietnamese_char(ch: str) -> bool:
+    """A letter Vietnamese writes: a plain letter, đ, or a vowel with tone, circumflex, breve or horn."""
+    parts = unicodedata.normalize("NFD", ch.lower())
+    if parts[0] in _VIETNAMESE_LETTERS and len(parts) == 1:
+        return True
+    return parts[0] in "aeiouy" and all(m in _TONES or m in ("\u0302", "\u0306", "\u031b") for m in parts[1:])
+
+
+_ODD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0xA0, 0x250) if not _vietnamese_char(chr(c))) + "]")
+
+
+def _odd(word: str) -> bool:
+    """A word with a character that Vietnamese never uses but legacy text produces (Æ, Ë, ­, µ…)."""
+    return _ODD_CHARS.search(word) is not None
+
+
+@dataclass(frozen=True)
+class LegacyLine:
+    """A line that looks typed in a legacy encoding, with the table and the converted text."""
+
+    line: int
+    encoding: str        # "TCVN3" | "VNI"
+    original: str
+    converted: str
+
+
+_CONVERTERS = (("TCVN3", from_tcvn3), ("VNI", from_vni))
+
+
+def detect_line(text: str) -> tuple[str, str] | None:
+    """(encoding, converted) when the line's odd words become Vietnamese under one table."""
+    if not _ODD_CHARS.search(text):
+        return None
+    odd = [w for w in _WORD.findall(text) if _odd(w)]
+    if not odd:
+        return None
+    best: tuple[int, str, str] | None = None
+    for name, convert in _CONVERTERS:
+        fixed = [convert(w) for w in odd]
+        good = sum(1 for w in fixed if all(is_syllable(part) for part in _WORD.findall(w)) and not _odd(w))
+        if good == len(odd) and (best is None or good > best[0]):
+            best = (good, name, convert(text))
+    return (best[1], nfc(best[2])) if best else None
+
+
+def find_legacy_lines(text: str) -> list[LegacyLine]:
+    """Every line of a text that looks pasted from TCVN3 or VNI."""
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        hit = detect_line(line)
+        if hit:
+            found.append(LegacyLine(number, hit[0], line, hit[1]))
+    return found
+
+
+def convert_text(text: str) -> str:
+    """The text with every detected legacy line converted (what `fix-encoding` writes)."""
+    lines = text.split("\n")
+    for hit in find_legacy_lines(text):
+        lines[hit.line - 1] = hit.converted
+    return "\n".join(lines)
+
+
+def _vietnamese_share(text: str) -> float:
+    words = [w for w in _WORD.findall(text) if _PLAIN_LETTER.search(w)]
+    accented = [w for w in words if not w.isascii()]
+    if len(accented) < 3:
+        return 0.0
+    return sum(1 for w in accented if is_syllable(w)) / len(accented)
+
+
+def decode_legacy_bytes(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding name) for a file that is not UTF-8, when it is certainly Vietnamese."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None
+    candidates: list[tuple[float, str, str]] = []
+    for name, decode in (("Windows-1258", lambda d: d.decode("cp1258")),
+                         ("TCVN3", lambda d: from_tcvn3(d.decode("latin-1"))),
+                         ("VNI", lambda d: from_vni(d.decode("cp1252", errors="strict")))):
+        try:
+            text = nfc(decode(data))
+        except UnicodeDecodeError:
+            continue
+        share = _vietnamese_share(text)
+        if share >= 0.95:
+            candidates.append((share, name, text))
+    if len(candidates) != 1:  # none, or several equally plausible: not certain
+        return None
+    return candidates[0][2], candidates[0][1]
