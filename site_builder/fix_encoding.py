@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -45,6 +46,7 @@ def fix_encoding(path: Path, dry_run: bool = False) -> int:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(after)
+    shutil.copymode(path, tmp)
     os.replace(tmp, path)
     print(f"Đã chuyển {path} sang Unicode (UTF-8).", file=sys.stderr)
     return 0

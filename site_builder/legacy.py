@@ -82,13 +82,19 @@ _VOWELS = {
     "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu", "iêu", "yêu", "uyê",
 }
 _CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
+_STOPS = ("c", "ch", "p", "t")
 _VIETNAMESE_LETTERS = set("abcdefghijklmnopqrstuvwxyzăâđêôơư")
+# Vowel groups that end the syllable (a final glide, or ia/ua/ưa) and groups that need a final consonant.
+_OPEN_ONLY = {v for v in _VOWELS if len(v) > 1 and v[-1] in "iouy" and v not in ("uy", "oo")} | {"ia", "ua", "ưa", "uya"}
+_CLOSED_ONLY = {"ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê", "oo"}
 
 
 def is_syllable(word: str) -> bool:
-    """True for a well-formed Vietnamese syllable ("quốc", "Nghiêng"), one tone mark at most."""
+    """True for a well-formed Vietnamese syllable ("quốc", "Nghiêng"): a known onset, vowel group and
+    final, one tone mark at most, and only sắc or nặng before a stop (-c, -ch, -p, -t)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    if sum(1 for ch in decomposed if ch in _TONES) > 1:
+    tones = [ch for ch in decomposed if ch in _TONES]
+    if len(tones) > 1:
         return False
     toneless = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
     if not toneless or any(ch not in _VIETNAMESE_LETTERS for ch in toneless):
@@ -100,12 +106,26 @@ def is_syllable(word: str) -> bool:
         if onset == "gi" and rest in ("", "n", "ng", "m", "t", "c", "p"):
             return True
         for coda in _CODAS:
-            if rest.endswith(coda) and rest[: len(rest) - len(coda)] in _VOWELS:
-                return True
+            vowels = rest[: len(rest) - len(coda)] if coda else rest
+            if not rest.endswith(coda) or vowels not in _VOWELS:
+                continue
+            if (coda and vowels in _OPEN_ONLY) or (not coda and vowels in _CLOSED_ONLY):
+                continue
+            if coda in _STOPS and tones and tones[0] not in ("\u0301", "\u0323"):
+                continue
+            if onset == "qu" and vowels.startswith("u"):
+                continue
+            return True
     return False
 
 
-_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\|<>=+*&%$#@^~`_-]+")
+def _acronym(word: str) -> bool:
+    """Abbreviations such as "QĐ", "NĐ", "TU" that legacy lines carry beside syllables."""
+    return 1 < len(word) <= 5 and word.isupper() and all(ch.lower() in _VIETNAMESE_LETTERS for ch in word)
+
+
+# « and » are letters in TCVN3 (ô, ằ), so they do not split words.
+_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’/\\|<>=+*&%$#@^~`_-]+")
 _PLAIN_LETTER = re.compile(r"[A-Za-zĂÂĐÊÔƠƯăâđêôơưÀ-ỹ]")
 
 
@@ -121,8 +141,14 @@ _ODD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0xA0, 0x2
 
 
 def _odd(word: str) -> bool:
-    """A word with a character that Vietnamese never uses but legacy text produces (Æ, Ë, ­, µ…)."""
-    return _ODD_CHARS.search(word) is not None
+    """A word mixing letters with a character Vietnamese never uses but legacy text produces
+    ("MÆt", "th«n", "®Þnh"); a symbol standing alone ("©", "½", "·") is not one."""
+    return _ODD_CHARS.search(word) is not None and re.search("[A-Za-z]", word) is not None
+
+
+def _suspect(word: str) -> bool:
+    """A word that legacy text could have produced: odd characters, or accented but no syllable."""
+    return _odd(word) or (not word.isascii() and not is_syllable(word) and not _acronym(word))
 
 
 @dataclass(frozen=True)
@@ -139,18 +165,33 @@ _CONVERTERS = (("TCVN3", from_tcvn3), ("VNI", from_vni))
 
 
 def detect_line(text: str) -> tuple[str, str] | None:
-    """(encoding, converted) when the line's odd words become Vietnamese under one table."""
-    if not _ODD_CHARS.search(text):
+    """(encoding, converted) when the line's suspect words all become Vietnamese under one table.
+
+    Suspect words are those with odd characters ("MÆt") or accented words that are no Vietnamese
+    syllable ("trùc"). A line without odd characters needs two suspects, so one typo or foreign
+    word is never "converted"; a line whose plain words are mostly not Vietnamese is left alone;
+    when both tables fit, the one leaving the line most Vietnamese wins.
+    """
+    if text.isascii():
         return None
-    odd = [w for w in _WORD.findall(text) if _odd(w)]
-    if not odd:
+    words = _WORD.findall(text)
+    suspects = [w for w in words if _suspect(w)]
+    if not suspects or (len(suspects) < 2 and not any(_odd(w) for w in suspects)):
         return None
     best: tuple[int, str, str] | None = None
     for name, convert in _CONVERTERS:
-        fixed = [convert(w) for w in odd]
-        good = sum(1 for w in fixed if all(is_syllable(part) for part in _WORD.findall(w)) and not _odd(w))
-        if good == len(odd) and (best is None or good > best[0]):
-            best = (good, name, convert(text))
+        fixed = [convert(w) for w in suspects]
+        if not all(not _odd(w) and all(is_syllable(p) or _acronym(p) for p in _WORD.findall(w)) for w in fixed):
+            continue
+        converted = convert(text)
+        converted_words = _WORD.findall(converted)
+        vietnamese = sum(1 for w in converted_words if not w.isascii() and is_syllable(w))
+        foreign = sum(1 for w in converted_words if w.isascii() and w.isalpha() and not is_syllable(w) and not _acronym(w))
+        if foreign >= vietnamese:  # mostly another language ("Das Maß ist voll"): leave it alone
+            continue
+        score = vietnamese - foreign
+        if best is None or score > best[0]:
+            best = (score, name, converted)
     return (best[1], nfc(best[2])) if best else None
 
 

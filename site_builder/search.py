@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,9 +58,13 @@ def search_entries(site: Site, item_url: Callable[[Item], str], unit_url: Callab
 
 
 async def _index(folder: Path) -> list[dict]:
-    async with PagefindIndex(config=IndexConfig(force_language=LANGUAGE)) as index:
-        await index.add_directory(str(folder))
-        return await index.get_files()
+    # Leaving the context writes the bundle to `output_path` (default ./pagefind in the working
+    # directory): point it at a scratch folder, since the files are taken from get_files().
+    with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch:
+        config = IndexConfig(force_language=LANGUAGE, output_path=scratch)
+        async with PagefindIndex(config=config) as index:
+            await index.add_directory(str(folder))
+            return await index.get_files()
 
 
 def _fragment_ids(files: list[dict]) -> dict[str, str]:
