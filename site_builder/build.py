@@ -1,20 +1,35 @@
-"""The whole pipeline in one short function: load → plan → render → write."""
+"""The whole pipeline: load → plan → render → write, doing only what changed since last time.
+
+Each planned output file gets a key: the digest of the code, the theme, its own context
+scalars and the sources it depends on. A file whose key matches the last build's manifest is
+neither rendered nor written. A cold build (or one that changes much) renders in parallel
+processes into a staging folder that replaces the output at once; a small change renders in
+memory first and then replaces the changed files one by one, each atomically.
+"""
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
-from .errors import BuildFailed, Problems
-from .output import OutputWriter, UnsafePath, WriteReport, check_output
-from .pages import CopiedFile, PlannedPage, SearchIndex, plan_pages
+from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
+from .errors import BuildFailed, Problems, SourceError
+from .output import (
+    MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_in_place,
+)
+from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages
+from .render import check_theme, make_environment, render_page, theme_dirs, theme_static
 from .search import SearchIndexFailed, build_search_files
-from .render import check_theme, make_environment, render_page, theme_static
-from .site import load_site
+from .site import Site, load_site
 
 Progress = Callable[[int, int], None]
+SEARCH_KEY = "@search"
+SWAP_SHARE = 4  # rebuild through staging when more than 1/4 of the files change
 
 
 @dataclass(frozen=True)
@@ -25,56 +40,297 @@ class BuildResult:
     report: WriteReport
     seconds: float
     problems: Problems
+    rendered: int = 0
+    search_seconds: float = 0.0
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _scalars(value: Any) -> Any:
+    """The plain-data part of a context (page numbers, years, URLs); objects are covered by deps."""
+    if isinstance(value, (str, int, float, bool, type(None), date)):
+        return value
+    if isinstance(value, dict):
+        return tuple((k, _scalars(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_scalars(v) for v in value)
+    return type(value).__name__
+
+
+def _theme_digest(site: Site) -> str:
+    h = hashlib.sha256()
+    folders = list(theme_dirs(site))
+    static = theme_static(site)
+    if static is not None:
+        folders.append(static)
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(path.as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class _Digests:
+    """Digests of source files by path relative to the source folder, through the cache."""
+
+    def __init__(self, source: Path, cache: BuildCache) -> None:
+        self.source, self.cache, self.known = source, cache, {}
+
+    def __call__(self, rel: str) -> str:
+        if rel not in self.known:
+            try:
+                self.known[rel] = self.cache.digest(self.source / rel)
+            except OSError:
+                self.known[rel] = "missing"
+        return self.known[rel]
+
+
+def _key(entry: Planned, base: str, digests: _Digests) -> str:
+    h = hashlib.sha256(base.encode())
+    h.update(entry.path.encode())
+    if isinstance(entry, PlannedPage):
+        h.update(entry.template.encode())
+        h.update(repr(_scalars(entry.context)).encode())
+    if isinstance(entry, CopiedFile):
+        try:
+            h.update(digest_bytes(entry.source.read_bytes()).encode())
+        except OSError:
+            h.update(b"missing")
+    for rel in sorted(entry.deps):
+        h.update(rel.encode())
+        h.update(digests(rel).encode())
+    return h.hexdigest()
+
+
+# --- rendering, in this process or in forked workers -------------------------------------------
+
+_RENDER: tuple[Site, list[Planned], Path] | None = None
+
+
+def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes | None:
+    if isinstance(entry, PlannedPage):
+        return render_page(env, entry, site, problems)
+    if isinstance(entry, CopiedFile):
+        return entry.source.read_bytes()
+    if isinstance(entry, GeneratedFile):
+        return entry.make()
+    return None
+
+
+def _render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[SourceError]]:
+    """Worker: render some planned files straight into the staging folder."""
+    assert _RENDER is not None
+    site, planned, staging = _RENDER
+    env = make_environment(site)
+    problems = Problems(root=site.config.source)
+    done: list[tuple[int, str]] = []
+    for index in indices:
+        entry = planned[index]
+        data = _produce(entry, env, site, problems)
+        if data is not None:
+            target = staging.joinpath(*entry.path.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            done.append((index, digest_bytes(data)))
+    return done, problems.items
+
+
+class Builder:
+    """Builds one source folder into one output folder, again and again (the CLI once, `serve` on
+    every change), keeping what it learnt in memory and in `.cache/`."""
+
+    def __init__(self, source: Path, output: Path, include_drafts: bool = False,
+                 progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True) -> None:
+        self.source, self.output = source, output
+        self.include_drafts = include_drafts
+        self.progress = progress
+        self.jobs = jobs or default_jobs()
+        self.cache = BuildCache(cache_folder(source) if use_cache else None)
+
+    def build(self, now: datetime | None = None) -> BuildResult:
+        """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
+        started = time.perf_counter()
+        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs)
+        problems = site.problems
+        check_theme(site, problems)
+        if problems:
+            raise BuildFailed(problems)
+        planned = plan_pages(site, theme_static(site), problems)
+        for entry in planned:
+            try:
+                if not isinstance(entry, SearchIndex):
+                    safe_relative(entry.path)
+            except UnsafePath:
+                problems.error(self.source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
+                               "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
+        if problems:
+            raise BuildFailed(problems)
+        check_output(self.output, self.source)
+
+        digests = _Digests(self.source, self.cache)
+        base = f"{code_version()}|{_theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
+        keys = {e.path: _key(e, base, digests) for e in planned}
+        manifest = self.cache.manifest(self.output)
+        existing = _existing_files(self.output)
+        files = [e for e in planned if not isinstance(e, SearchIndex)]
+        todo = [e for e in files if manifest.entries.get(e.path, ("",))[0] != keys[e.path] or e.path not in existing]
+        search = next((e for e in planned if isinstance(e, SearchIndex)), None)
+        swap = not manifest.entries or not self.output.is_dir() or len(todo) * SWAP_SHARE > len(files)
+
+        if swap:
+            report, digests_out, rendered, search_seconds = self._swap(site, planned, files, todo, search, problems)
+        else:
+            report, digests_out, rendered, search_seconds = self._in_place(site, files, todo, search, existing,
+                                                                           manifest, problems)
+        new_manifest = Manifest({e.path: (keys[e.path], digests_out.get(e.path, manifest.entries.get(e.path, ("", ""))[1]))
+                                 for e in files})
+        for path, value in digests_out.items():
+            if path.startswith("pagefind/") or path == "tim-kiem/bo-loc.json" or path == SEARCH_KEY:
+                new_manifest.entries[path] = value if isinstance(value, tuple) else ("search", value)
+        if SEARCH_KEY not in new_manifest.entries and SEARCH_KEY in manifest.entries:
+            for path, value in manifest.entries.items():
+                if path.startswith("pagefind/") or path == SEARCH_KEY:
+                    new_manifest.entries[path] = value
+        self.cache.set_manifest(self.output, new_manifest)
+        self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
+        self.cache.save()
+        pages = sum(1 for e in planned if isinstance(e, PlannedPage))
+        return BuildResult(pages, report, time.perf_counter() - started, problems, rendered, search_seconds)
+
+    # --- cold: everything through a staging folder ------------------------------------------------
+
+    def _swap(self, site: Site, planned: list[Planned], files: list[Planned], todo: list[Planned],
+              search: SearchIndex | None, problems: Problems) -> tuple[WriteReport, dict[str, Any], int, float]:
+        global _RENDER
+        writer = OutputWriter(self.output)
+        writer.begin()
+        produced: dict[str, Any] = {}
+        try:
+            todo_paths = {e.path for e in todo}
+            for entry in files:
+                if entry.path not in todo_paths and not writer.keep(entry.path):
+                    todo_paths.add(entry.path)
+            indices = [i for i, e in enumerate(files) if e.path in todo_paths]
+            _RENDER = (site, files, writer.staging)
+            try:
+                if self.jobs > 1 and len(indices) >= 200:
+                    chunks = [indices[i::self.jobs * 4] for i in range(self.jobs * 4)]
+                    with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                        results = []
+                        for done, items in pool.imap(_render_chunk, chunks):
+                            results.append(done)
+                            problems.items.extend(items)
+                            self._tick(sum(len(r) for r in results), len(indices))
+                else:
+                    results = []
+                    for start in range(0, len(indices), 200):
+                        done, items = _render_chunk(indices[start:start + 200])
+                        results.append(done)
+                        problems.items.extend(items)
+                        self._tick(sum(len(r) for r in results), len(indices))
+            finally:
+                _RENDER = None
+            for done in results:
+                for index, digest in done:
+                    produced[files[index].path] = digest
+                    writer.record(files[index].path)
+            if problems:
+                raise BuildFailed(problems)
+            search_seconds = 0.0
+            if search is not None:
+                started = time.perf_counter()
+                for path, data in self._search(writer.staging, search, problems).items():
+                    writer.put(path, data)
+                    produced[path] = digest_bytes(data)
+                produced[SEARCH_KEY] = "done"
+                search_seconds = time.perf_counter() - started
+            if problems:
+                raise BuildFailed(problems)
+            report = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        return report, produced, len(indices), search_seconds
+
+    # --- warm: render the few changed files in memory, then replace them --------------------------
+
+    def _in_place(self, site: Site, files: list[Planned], todo: list[Planned], search: SearchIndex | None,
+                  existing: set[str], manifest: Manifest, problems: Problems
+                  ) -> tuple[WriteReport, dict[str, Any], int, float]:
+        env = make_environment(site)
+        rendered: list[tuple[str, bytes]] = []
+        for done, entry in enumerate(todo, 1):
+            data = _produce(entry, env, site, problems)
+            if data is not None:
+                rendered.append((entry.path, data))
+            self._tick(done, len(todo))
+        if problems:
+            raise BuildFailed(problems)
+        produced: dict[str, Any] = {}
+        written = 0
+        for path, data in rendered:
+            digest = digest_bytes(data)
+            produced[path] = digest
+            if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
+                write_in_place(self.output, path, data)
+                written += 1
+        planned_paths = {e.path for e in files}
+        search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
+        stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
+        html_changed = any(path.endswith(".html") for path in produced if path in {p for p, _ in rendered}) and written
+        search_seconds = 0.0
+        if search is not None and (html_changed or stale or SEARCH_KEY not in manifest.entries):
+            started = time.perf_counter()
+            bundle = self._search(self.output, search, problems)
+            if problems:
+                raise BuildFailed(problems)
+            for path, data in bundle.items():
+                digest = digest_bytes(data)
+                produced[path] = digest
+                if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
+                    write_in_place(self.output, path, data)
+                    written += 1
+            produced[SEARCH_KEY] = "done"
+            stale += sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
+            search_seconds = time.perf_counter() - started
+        remove_in_place(self.output, stale)
+        return WriteReport(written, len(files) - written, len(stale)), produced, len(rendered), search_seconds
+
+    def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:
+        try:
+            return dict(sorted(build_search_files(folder, search.entries).items()))
+        except SearchIndexFailed as exc:
+            problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
+                           "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")
+            return {}
+
+    def _tick(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+def _existing_files(output: Path) -> set[str]:
+    """Every file under the output folder, as paths relative to it."""
+    if not output.is_dir():
+        return set()
+    found: set[str] = set()
+    root = str(output)
+    for folder, _, names in os.walk(output):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names if not (prefix == "" and name == MARKER))
+    return found
+
+
+def _unpublished(site: Site) -> set[str]:
+    """Sources that exist but are not on the site (drafts, scheduled): their cache entries stay."""
+    news = site.config.source / "news"
+    return {p.relative_to(site.config.source).as_posix() for p in news.rglob("*.md")} if news.is_dir() else set()
 
 
 def build(source: Path, output: Path, include_drafts: bool = False, now: datetime | None = None,
           progress: Progress | None = None) -> BuildResult:
     """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors."""
-    started = time.perf_counter()
-    site = load_site(source, include_drafts=include_drafts, now=now)
-    problems = site.problems
-    check_theme(site, problems)
-    if problems:
-        raise BuildFailed(problems)
-    planned = plan_pages(site, theme_static(site), problems)
-    if problems:
-        raise BuildFailed(problems)
-
-    check_output(output, source)
-    env = make_environment(site)
-    writer = OutputWriter(output)
-    writer.begin()
-    search_index: SearchIndex | None = None
-    try:
-        for done, entry in enumerate(planned, 1):
-            try:
-                if isinstance(entry, PlannedPage):
-                    data = render_page(env, entry, site, problems)
-                    if data is not None:
-                        writer.put(entry.path, data)
-                elif isinstance(entry, CopiedFile):
-                    writer.copy(entry.path, entry.source)
-                elif isinstance(entry, SearchIndex):
-                    search_index = entry
-                else:
-                    writer.put(entry.path, entry.make())
-            except UnsafePath:
-                problems.error(source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
-                               "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
-            if progress is not None:
-                progress(done, len(planned))
-        if search_index is not None and not problems:
-            try:
-                for path, data in sorted(build_search_files(writer.staging, search_index.entries).items()):
-                    writer.put(path, data)
-            except SearchIndexFailed as exc:
-                problems.error(source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
-                               "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")
-        if problems:
-            raise BuildFailed(problems)
-        report = writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    pages = sum(1 for e in planned if isinstance(e, PlannedPage))
-    return BuildResult(pages, report, time.perf_counter() - started, problems)
+    return Builder(source, output, include_drafts, progress).build(now)

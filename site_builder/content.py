@@ -9,10 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import multiprocessing
+
 import frontmatter
 
 from .config import SiteConfig
-from .errors import Problems
+from .cache import BuildCache, Parsed, digest_bytes
+from .errors import Level, Problems, SourceError
 from .markdown_render import MarkdownRenderer
 from .sources import SourceText, find_files, read_text
 from .units import UnitRegistry
@@ -304,13 +307,88 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
                 summary=f.text("summary") or "", slug=slug, order=order, body_html=body_html)
 
 
-def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems) -> list[Item]:
-    renderer = MarkdownRenderer()
-    found = (load_item(p, source, config, units, renderer, problems) for p in find_files(source / "news", (".md", ".markdown")))
-    return [item for item in found if item is not None]
+@dataclass(frozen=True)
+class _Job:
+    """What a loading worker needs: set before the worker processes fork, read by them."""
+
+    source: Path
+    config: SiteConfig | None
+    units: UnitRegistry | None
+    include_drafts: bool
+    known_html: dict[str, str]
 
 
-def load_pages(source: Path, problems: Problems, include_drafts: bool = False) -> list[Page]:
-    renderer = MarkdownRenderer()
-    found = (load_page(p, source, renderer, problems, include_drafts) for p in find_files(source / "pages", (".md", ".markdown")))
-    return [page for page in found if page is not None]
+_JOB: _Job | None = None
+
+
+def _load_one(path: Path) -> tuple[Item | Page | None, list[SourceError], str]:
+    """Parse one news item or page with its own problem list (runs in a worker or inline)."""
+    assert _JOB is not None
+    problems = Problems(root=_JOB.source)
+    renderer = MarkdownRenderer(_JOB.known_html)
+    if _JOB.config is not None and _JOB.units is not None:
+        value: Item | Page | None = load_item(path, _JOB.source, _JOB.config, _JOB.units, renderer, problems)
+    else:
+        value = load_page(path, _JOB.source, renderer, problems, _JOB.include_drafts)
+    return value, problems.items, renderer.last_digest
+
+
+def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCache | None,
+              context: str, jobs: int) -> list[Item | Page]:
+    """Parse files, taking unchanged ones from the cache and the rest in parallel when many."""
+    global _JOB
+    found: dict[Path, Item | Page | None] = {}
+    todo: list[tuple[Path, str, str]] = []
+    for path in paths:
+        rel = path.relative_to(job.source).as_posix()
+        try:
+            digest = cache.digest(path) if cache is not None else ""
+        except OSError:
+            digest = ""
+        hit = cache.parsed(rel, digest, context) if cache is not None and digest else None
+        if hit is not None:
+            problems.items.extend(hit.warnings)
+            found[path] = hit.value
+        else:
+            todo.append((path, rel, digest))
+    _JOB = job
+    try:
+        if jobs > 1 and len(todo) >= 64:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(jobs) as pool:
+                results = pool.map(_load_one, [p for p, _, _ in todo], chunksize=32)
+        else:
+            results = [_load_one(p) for p, _, _ in todo]
+    finally:
+        _JOB = None
+    for (path, rel, digest), (value, items, body_digest) in zip(todo, results):
+        problems.items.extend(items)
+        found[path] = value
+        if cache is not None and digest and not any(i.level is Level.ERROR for i in items):
+            cache.store_parsed(rel, Parsed(digest, context, value, list(items), body_digest))
+    return [v for p in paths if (v := found[p]) is not None]
+
+
+def _known_html(cache: BuildCache | None) -> dict[str, str]:
+    """Bodies converted before, by digest of their Markdown: a changed front matter or unit list
+    re-reads the front matter but never converts an unchanged body twice."""
+    if cache is None:
+        return {}
+    return {p.body_digest: p.value.body_html for p in cache.state.parsed.values()
+            if p.value is not None and p.body_digest}
+
+
+def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
+               cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
+    paths = find_files(source / "news", (".md", ".markdown"))
+    context = digest_bytes(repr((config.timezone.key, sorted(units.units), media)).encode())
+    job = _Job(source, config, units, False, _known_html(cache))
+    return [i for i in _load_all(paths, job, problems, cache, context, jobs) if isinstance(i, Item)]
+
+
+def load_pages(source: Path, problems: Problems, include_drafts: bool = False,
+               cache: BuildCache | None = None) -> list[Page]:
+    paths = find_files(source / "pages", (".md", ".markdown"))
+    job = _Job(source, None, None, include_drafts, _known_html(cache))
+    context = "drafts" if include_drafts else "published"
+    return [p for p in _load_all(paths, job, problems, cache, context, 1) if isinstance(p, Page)]

@@ -7,8 +7,10 @@ files of the output (`.gitkeep`, `.htaccess`, `.well-known/`) are kept.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -123,6 +125,22 @@ class OutputWriter:
             shutil.copyfile(source, staged)
             self.written += 1
 
+    def keep(self, rel: str) -> bool:
+        """Carry an unchanged file of the previous output into staging (a hard link); False if absent."""
+        staged, previous = self._target(rel)
+        try:
+            os.link(previous, staged)
+        except OSError:
+            self._paths.discard(safe_relative(rel).as_posix())
+            return False
+        self.unchanged += 1
+        return True
+
+    def record(self, rel: str) -> None:
+        """Register a file that a worker process wrote into staging."""
+        self._paths.add(safe_relative(rel).as_posix())
+        self.written += 1
+
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
@@ -155,3 +173,34 @@ def _keep(path: Path, staged: Path) -> None:
         shutil.copytree(path, staged, copy_function=os.link, dirs_exist_ok=True)
     else:
         os.link(path, staged, follow_symlinks=False)
+
+
+def write_in_place(output: Path, rel: str, data: bytes) -> None:
+    """Replace one output file atomically (a temporary file renamed over it)."""
+    target = output.joinpath(*safe_relative(rel).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_in_place(output: Path, rels: list[str]) -> None:
+    """Remove output files the build no longer makes, and folders left empty."""
+    for rel in rels:
+        target = output.joinpath(*safe_relative(rel).parts)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        parent = target.parent
+        while parent != output:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent

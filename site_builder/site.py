@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .content import Item, Page, load_items, load_pages
 from .errors import BuildFailed, Problems
@@ -80,8 +81,12 @@ def _terms(items: list[Item], names_of: Callable[[Item], tuple[str, ...]], kind:
     return tuple(sorted(terms, key=lambda t: (sort_key(t.name), t.slug)))
 
 
-def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None) -> Site:
-    """Load and check every source under `source`; raise `BuildFailed` listing all errors."""
+def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None,
+              cache: BuildCache | None = None, jobs: int = 1) -> Site:
+    """Load and check every source under `source`; raise `BuildFailed` listing all errors.
+
+    With a cache, unchanged news items and pages are taken from it; with `jobs` > 1, many
+    changed ones are parsed in parallel processes."""
     problems = Problems(root=source)
     now = now or datetime.now(timezone.utc)
     config = load_config(source, problems)
@@ -93,8 +98,9 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         raise BuildFailed(problems)
 
     metrics = load_metrics(source, problems)
-    all_items = load_items(source, config, units, problems)
-    pages = load_pages(source, problems, include_drafts)
+    media = tuple(p.relative_to(source).as_posix() for p in find_files(source / "media"))
+    all_items = load_items(source, config, units, problems, cache, jobs, media)
+    pages = load_pages(source, problems, include_drafts, cache)
     if problems:
         raise BuildFailed(problems)
 
@@ -120,7 +126,6 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         for unit_id in reached:
             news_by_unit[unit_id].append(item)
 
-    media = tuple(p.relative_to(source).as_posix() for p in find_files(source / "media"))
     site = Site(
         config=config,
         units=units,

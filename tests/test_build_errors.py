@@ -348,7 +348,7 @@ def test_failed_build_leaves_previous_output_unchanged(tmp_path: Path, capsys: p
     code, err = run_build(source, out, capsys)
     assert code == 1
     assert digest_tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "out"]  # no staging folder left
 
 
 def test_template_error_leaves_previous_output_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -365,7 +365,7 @@ def test_template_error_leaves_previous_output_unchanged(tmp_path: Path, capsys:
     errors = errors_of(err)
     assert errors and errors[0][0] == "content/templates/article.html" and errors[0][1] == 3, err
     assert digest_tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "out"]
 
 
 def test_second_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -380,7 +380,7 @@ def test_second_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Không có gì thay đổi" in err
     assert digest_tree(out) == before
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*") if p.is_file()} == stamps
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "out"]
 
 
 def test_same_sources_same_bytes_in_another_folder(tmp_path: Path) -> None:
