@@ -42,6 +42,7 @@ class BuildResult:
     problems: Problems
     rendered: int = 0
     search_seconds: float = 0.0
+    written_paths: tuple[str, ...] = ()
 
 
 def default_jobs() -> int:
@@ -197,7 +198,9 @@ class Builder:
         self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
         self.cache.save()
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
-        return BuildResult(pages, report, time.perf_counter() - started, problems, rendered, search_seconds)
+        written = tuple(sorted(p for p, d in digests_out.items() if p != SEARCH_KEY
+                               and (swap or manifest.entries.get(p, ("", ""))[1] != d)))
+        return BuildResult(pages, report, time.perf_counter() - started, problems, rendered, search_seconds, written)
 
     # --- cold: everything through a staging folder ------------------------------------------------
 
@@ -280,6 +283,7 @@ class Builder:
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
         stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
         html_changed = any(path.endswith(".html") for path in produced if path in {p for p, _ in rendered}) and written
+        remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
         search_seconds = 0.0
         if search is not None and (html_changed or stale or SEARCH_KEY not in manifest.entries):
             started = time.perf_counter()
@@ -293,9 +297,10 @@ class Builder:
                     write_in_place(self.output, path, data)
                     written += 1
             produced[SEARCH_KEY] = "done"
-            stale += sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
+            old_bundle = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
+            remove_in_place(self.output, old_bundle)
+            stale += old_bundle
             search_seconds = time.perf_counter() - started
-        remove_in_place(self.output, stale)
         return WriteReport(written, len(files) - written, len(stale)), produced, len(rendered), search_seconds
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:

@@ -177,6 +177,8 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
         deps = {item.rel} | {n.rel for n in (newer, older) if n is not None}
         if item.image:
             deps.add(item.image)
+        if item.rel in records_by_item:
+            deps.add("metrics.yaml")  # the figures box names each metric
         p.add(item_url(item, site), "article.html", deps, item.rel, item=item, newer=newer, older=older,
               item_records=records_by_item.get(item.rel, []))
 
@@ -289,8 +291,8 @@ def _figures_pages(p: _Planner, site: Site, summaries: dict[str, tuple[MetricSum
 def _search(p: _Planner, site: Site) -> None:
     """/tim-kiem/: the search page with its filters, and the index it searches."""
     tree = [(u, len(site.units.ancestors(u))) for r in site.units.roots for u in site.units.subtree(r)]
-    p.add("tim-kiem/", "search.html", (), "site.yaml", unit_options=tree, categories=site.categories,
-          years=site.years)
+    p.add("tim-kiem/", "search.html", {i.rel for i in site.items}, "site.yaml", unit_options=tree,
+          categories=site.categories, years=site.years)
     everything = frozenset({"site.yaml", "units.yaml", *(i.rel for i in site.items), *(pg.rel for pg in site.pages)})
     p.out.append(SearchIndex("pagefind/", search_entries(site, lambda i: item_url(i, site), unit_url),
                              everything, "site.yaml"))
