@@ -149,6 +149,8 @@ class Builder:
         self.progress = progress
         self.jobs = jobs or default_jobs()
         self.cache = BuildCache(cache_folder(source) if use_cache else None)
+        self.defer_search = False  # `serve` writes the pages first and indexes right after
+        self.pending_search: SearchIndex | None = None
 
     def build(self, now: datetime | None = None) -> BuildResult:
         """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
@@ -178,6 +180,8 @@ class Builder:
         files = [e for e in planned if not isinstance(e, SearchIndex)]
         todo = [e for e in files if manifest.entries.get(e.path, ("",))[0] != keys[e.path] or e.path not in existing]
         search = next((e for e in planned if isinstance(e, SearchIndex)), None)
+        if self.defer_search:
+            self.pending_search, search = search, None
         swap = not manifest.entries or not self.output.is_dir() or len(todo) * SWAP_SHARE > len(files)
 
         if swap:
@@ -192,7 +196,7 @@ class Builder:
                 new_manifest.entries[path] = value if isinstance(value, tuple) else ("search", value)
         if SEARCH_KEY not in new_manifest.entries and SEARCH_KEY in manifest.entries:
             for path, value in manifest.entries.items():
-                if path.startswith("pagefind/") or path == SEARCH_KEY:
+                if path.startswith("pagefind/") or (path == SEARCH_KEY and not self.defer_search):
                     new_manifest.entries[path] = value
         self.cache.set_manifest(self.output, new_manifest)
         self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
@@ -302,6 +306,33 @@ class Builder:
             stale += old_bundle
             search_seconds = time.perf_counter() - started
         return WriteReport(written, len(files) - written, len(stale)), produced, len(rendered), search_seconds
+
+    def index_search(self) -> float:
+        """Index the output written by a build with `defer_search`; returns the seconds it took.
+        Raises `BuildFailed` if Pagefind fails."""
+        search, self.pending_search = self.pending_search, None
+        if search is None:
+            return 0.0
+        started = time.perf_counter()
+        problems = Problems(root=self.source)
+        bundle = self._search(self.output, search, problems)
+        if problems:
+            raise BuildFailed(problems)
+        manifest = self.cache.manifest(self.output)
+        existing = _existing_files(self.output)
+        for path, data in bundle.items():
+            digest = digest_bytes(data)
+            if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
+                write_in_place(self.output, path, data)
+            manifest.entries[path] = ("search", digest)
+        old = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
+        remove_in_place(self.output, old)
+        for path in old:
+            manifest.entries.pop(path, None)
+        manifest.entries[SEARCH_KEY] = ("search", "done")
+        self.cache.set_manifest(self.output, manifest)
+        self.cache.save()
+        return time.perf_counter() - started
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:
         try:

@@ -169,3 +169,18 @@ def test_no_change_writes_nothing_and_one_body_edit_writes_only_its_pages(tmp_pa
                      "don-vi/viet-nam/feed.xml"}
     assert result.rendered < 40
     assert tree(out) == clean_build(source, tmp_path / "clean")
+
+
+def test_parallel_cold_build_is_identical_to_a_serial_one(tmp_path: Path) -> None:
+    """Workers parse (64+ changed items) and render (200+ files) in parallel: same bytes."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    for n in range(80):
+        (source / "news" / "2023").mkdir(exist_ok=True)
+        (source / "news" / "2023" / f"bai-{n}.md").write_text(
+            f'---\ntitle: "Bài số {n}: hội nghị ở Hạnh Sơn"\ndate: "2023-{n % 12 + 1:02d}-{n % 27 + 1:02d} 08:00"\n'
+            f"unit: xa-hanh-son\ntags: [Thẻ {n % 5}]\n---\n\n## Phần {n}\n\nNội dung **{n}**, Đảng ủy.\n", "utf-8")
+    serial = Builder(source, tmp_path / "serial", jobs=1, use_cache=False).build(NOW)
+    parallel = Builder(source, tmp_path / "parallel", jobs=2, use_cache=False).build(NOW)
+    assert serial.rendered == parallel.rendered > 200
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")

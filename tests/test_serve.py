@@ -111,7 +111,19 @@ def test_serve_rebuilds_and_keeps_last_good_page(sample_site: Path, tmp_path: Pa
         assert status == 200
         assert new_title in page
         assert fetch(base)[0] == 200
+        # ... and the browser shows the error too, on top of the last good page
+        assert 'id="site-builder-loi"' in page and f"{ITEM}:{bad_line}: Lỗi:" in page
         assert proc.poll() is None  # still serving
+
+        # 3. fixing it recovers without a restart; many quick saves end in the last one
+        for n in range(5):
+            item.write_text(edited.replace(new_title, f"{new_title} {n}"), encoding="utf-8")
+            time.sleep(0.05)
+        wait_for(lambda: f"{new_title} 4" in fetch(article)[1], what="the last of many quick saves")
+        page = fetch(article)[1]
+        assert 'id="site-builder-loi"' not in page
+        for n in range(4):
+            assert f"{new_title} {n}<" not in page
         assert "Traceback" not in stderr.text
     finally:
         if proc.poll() is None:
