@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .vietnamese import nfc
 
@@ -89,6 +90,7 @@ _OPEN_ONLY = {v for v in _VOWELS if len(v) > 1 and v[-1] in "iouy" and v not in 
 _CLOSED_ONLY = {"ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê", "oo"}
 
 
+@lru_cache(maxsize=1 << 16)
 def is_syllable(word: str) -> bool:
     """True for a well-formed Vietnamese syllable ("quốc", "Nghiêng"): a known onset, vowel group and
     final, one tone mark at most, and only sắc or nặng before a stop (-c, -ch, -p, -t)."""
@@ -146,6 +148,7 @@ def _odd(word: str) -> bool:
     return _ODD_CHARS.search(word) is not None and re.search("[A-Za-z]", word) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def _suspect(word: str) -> bool:
     """A word that legacy text could have produced: odd characters, or accented but no syllable."""
     return _odd(word) or (not word.isascii() and not is_syllable(word) and not _acronym(word))

@@ -103,18 +103,36 @@ class Totals:
     reach: dict[str, frozenset[str]]
     by_metric: dict[str, list[Record]] = field(default_factory=dict)
     covers: dict[int, list[Record]] = field(default_factory=dict)
+    reached_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _relevant: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    _counted: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Inverse of `reach`: the units a unit's records reach (itself, its parents, its
+        # successors by merger...), so covering is looked up, not searched.
+        inverse: dict[str, list[str]] = {u: [] for u in self.reach}
+        for unit_id, reached in self.reach.items():
+            for other in reached:
+                inverse[other].append(unit_id)
+        self.reached_by = {u: tuple(sorted(v)) for u, v in inverse.items()}
         for record in self.records:
             self.by_metric.setdefault(record.metric, []).append(record)
         for metric_id, group in self.by_metric.items():
             if self.metrics[metric_id].kind != "flow":
                 continue
-            reported = [a for a in group if a.scope == "all"]
+            reported: dict[str, list[Record]] = {}
+            for a in group:
+                if a.scope == "all":
+                    reported.setdefault(a.unit, []).append(a)
             for r in group:
-                self.covers[r.index] = [a for a in reported
+                self.covers[r.index] = [a for u in self.reached_by[r.unit] for a in reported.get(u, ())
                                         if _stands_over(a, r, self.reach) and r.period.within(a.period)]
+
+    def _covered_among(self, r: Record, reported_units: set[str]) -> bool:
+        """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
+        if r.scope == "own" and r.unit in reported_units:
+            return True
+        return any(u != r.unit and u in reported_units for u in self.reached_by[r.unit])
 
     def relevant(self, unit_id: str, metric_id: str) -> list[Record]:
         """Records of a metric that reach a unit."""
@@ -132,10 +150,16 @@ class Totals:
 
     def counted_flows(self, unit_id: str, metric_id: str, exclude: Record | None = None) -> list[Record]:
         """Flow records reaching the unit that no other reaching `all` record covers."""
+        key = (unit_id, metric_id)
+        if exclude is None and key in self._counted:
+            return self._counted[key]
         reach = self.reach[unit_id]
-        return [r for r in self.relevant(unit_id, metric_id)
-                if r is not exclude
-                and not any(a.unit in reach and a is not exclude for a in self.covers[r.index])]
+        counted = [r for r in self.relevant(unit_id, metric_id)
+                   if r is not exclude
+                   and not any(a.unit in reach and a is not exclude for a in self.covers[r.index])]
+        if exclude is None:
+            self._counted[key] = counted
+        return counted
 
     def flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
         """The unit's total over [start, end] (start None: since the first record)."""
@@ -167,7 +191,8 @@ class Totals:
             if known is None or (r.period.end, r.index) > (known.period.end, known.index):
                 latest[(r.unit, r.scope)] = r
         candidates = list(latest.values())
-        chosen = [r for r in candidates if not any(_stands_over(a, r, self.reach) for a in candidates)]
+        reported_units = {a.unit for a in candidates if a.scope == "all"}
+        chosen = [r for r in candidates if not self._covered_among(r, reported_units)]
         if not chosen:
             return None
         coverage = self.metrics[metric_id].kind == "coverage"
@@ -235,7 +260,7 @@ def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> 
         for a in group:
             if a.scope != "all":
                 continue
-            for r in group:
+            for r in totals.relevant(a.unit, metric_id):
                 if _stands_over(a, r, totals.reach) and r.period.overlaps(a.period) \
                         and not r.period.within(a.period) and not (r.key == a.key):
                     problems.error(
