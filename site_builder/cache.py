@@ -65,6 +65,7 @@ class _State:
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
+    last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
 
 
 class BuildCache:
@@ -123,6 +124,14 @@ class BuildCache:
 
     def set_manifest(self, output: Path, manifest: Manifest) -> None:
         self.state.manifests[str(output.resolve())] = manifest
+        self._dirty = True
+
+    def last_build(self, output: Path) -> tuple[str, Any, list[SourceError], int] | None:
+        """(stamp of all inputs, next scheduled time, warnings, pages) of the last good build."""
+        return self.state.last_build.get(str(output.resolve()))
+
+    def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int]) -> None:
+        self.state.last_build[str(output.resolve())] = value
         self._dirty = True
 
     def save(self) -> None:

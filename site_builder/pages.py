@@ -133,13 +133,14 @@ class _Planner:
                                     self.common | frozenset(deps), origin))
 
     def listing(self, base: str, template: str, items: Sequence[Item], origin: str,
-                extra_deps: Iterable[str] = (), **context: Any) -> None:
-        """A paginated list of items at `base`, `base/trang/2/`, …"""
+                first_page_deps: Iterable[str] = (), **context: Any) -> None:
+        """A paginated list of items at `base`, `base/trang/2/`, …; each page depends on the items
+        it lists (its place in the list shows in its context), the first also on `first_page_deps`."""
         per_page = self.site.config.per_page
         count = max(1, -(-len(items) // per_page))
-        deps = frozenset(extra_deps) | {i.rel for i in items}
         for number in range(1, count + 1):
             chunk = items[(number - 1) * per_page: number * per_page]
+            deps = {i.rel for i in chunk} | (set(first_page_deps) if number == 1 else set())
             pagination = {
                 "number": number, "count": count,
                 "prev": paged_url(base, number - 1) if number > 1 else None,

@@ -57,14 +57,17 @@ def search_entries(site: Site, item_url: Callable[[Item], str], unit_url: Callab
     return entries
 
 
-async def _index(folder: Path) -> list[dict]:
-    # Leaving the context writes the bundle to `output_path` (default ./pagefind in the working
-    # directory): point it at a scratch folder, since the files are taken from get_files().
-    with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch:
-        config = IndexConfig(force_language=LANGUAGE, output_path=scratch)
-        async with PagefindIndex(config=config) as index:
-            await index.add_directory(str(folder))
-            return await index.get_files()
+async def _index(folder: Path, scratch: Path) -> None:
+    # Pagefind writes the bundle itself into a scratch folder: get_files() would send the whole
+    # index through the API's pipe, whose 2 MiB read limit hangs the build on large sites.
+    config = IndexConfig(force_language=LANGUAGE, output_path=str(scratch))
+    async with PagefindIndex(config=config) as index:
+        await index.add_directory(str(folder))
+
+
+def _read_bundle(scratch: Path) -> list[dict]:
+    return [{"path": p.relative_to(scratch).as_posix(), "content": p.read_bytes()}
+            for p in sorted(scratch.rglob("*")) if p.is_file()]
 
 
 def _fragment_ids(files: list[dict]) -> dict[str, str]:
@@ -83,8 +86,10 @@ def build_search_files(folder: Path, entries: list[SearchEntry]) -> dict[str, by
     """Index the rendered site in `folder`; output path → bytes for `pagefind/` and the filter file."""
     try:
         # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            files = pool.submit(lambda: asyncio.run(_index(folder))).result()
+        with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch, \
+                ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(lambda: asyncio.run(_index(folder, Path(scratch)))).result()
+            files = _read_bundle(Path(scratch))
     except Exception as exc:  # the binary may be missing or fail in any way
         raise SearchIndexFailed(str(exc) or type(exc).__name__) from exc
     out = {f"pagefind/{entry['path']}": bytes(entry["content"]) for entry in files}

@@ -50,6 +50,7 @@ class Site:
     totals: Totals
     shortfalls: tuple[ShortfallWarning, ...]
     data_files: tuple[str, ...]
+    next_scheduled: datetime | None
     now: datetime
     problems: Problems = field(compare=False, default_factory=Problems)
 
@@ -141,6 +142,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         records=records,
         totals=totals,
         shortfalls=shortfalls,
+        next_scheduled=min((i.date for i in all_items if not i.draft and i.date > now), default=None),
         data_files=tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml"))),
         problems=problems,
     )
