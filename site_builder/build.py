@@ -23,7 +23,7 @@ from .errors import BuildFailed, Problems, SourceError
 from .output import (
     MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_in_place,
 )
-from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages
+from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests
 from .render import PACKAGE_THEMES, check_theme, make_environment, render_page, theme_dirs, theme_static
 from .search import SearchIndexFailed, build_search_files
 from .site import Site, load_site
@@ -75,10 +75,11 @@ def _theme_digest(site: Site) -> str:
 
 
 class _Digests:
-    """Digests of source files by path relative to the source folder, through the cache."""
+    """Digests of source files by path relative to the source folder, through the cache; names
+    starting with "@" are parts of sources that pages show (see `pages.pseudo_digests`)."""
 
-    def __init__(self, source: Path, cache: BuildCache) -> None:
-        self.source, self.cache, self.known = source, cache, {}
+    def __init__(self, source: Path, cache: BuildCache, pseudo: dict[str, str]) -> None:
+        self.source, self.cache, self.known = source, cache, dict(pseudo)
 
     def __call__(self, rel: str) -> str:
         if rel not in self.known:
@@ -152,6 +153,7 @@ class Builder:
         self.cache = BuildCache(cache_folder(source) if use_cache else None)
         self.defer_search = False  # `serve` writes the pages first and indexes right after
         self.pending_search: SearchIndex | None = None
+        self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
 
     def _stamp(self) -> str:
         """Size and modification time of every input (sources, site templates, theme, code)."""
@@ -193,12 +195,12 @@ class Builder:
             quick = self._unchanged(stamp, now)
             if quick is not None:
                 return dataclasses.replace(quick, seconds=time.perf_counter() - started)
-        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs)
+        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
         problems = site.problems
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
-        planned = plan_pages(site, theme_static(site), problems)
+        planned = plan_pages(site, theme_static(site), problems, self.memo)
         for entry in planned:
             try:
                 if not isinstance(entry, SearchIndex):
@@ -210,7 +212,7 @@ class Builder:
             raise BuildFailed(problems)
         check_output(self.output, self.source)
 
-        digests = _Digests(self.source, self.cache)
+        digests = _Digests(self.source, self.cache, pseudo_digests(site))
         base = f"{code_version()}|{_theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
         keys = {e.path: _key(e, base, digests) for e in planned}
         manifest = self.cache.manifest(self.output)

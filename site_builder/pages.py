@@ -5,6 +5,7 @@ so a later build can re-render only what a change touches.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -155,14 +156,21 @@ class _Planner:
                                     self.common | {i.rel for i in latest}, origin))
 
 
-def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> list[Planned]:
+def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
+               memo: dict[str, Any] | None = None) -> list[Planned]:
     """Every output file of the site, in a stable order; path collisions are errors."""
     p = _Planner(site, problems)
     items = site.items
     all_rels = [i.rel for i in items]
     root = site.units[site.config.root_unit]
 
-    summaries = {unit_id: summarize(site.totals, unit_id, list(site.shortfalls)) for unit_id in site.units.units}
+    # The figure summaries depend on the totals only: reused while `load_site` reuses them.
+    if memo is not None and memo.get("summaries_of") is site.totals:
+        summaries = memo["summaries"]
+    else:
+        summaries = {unit_id: summarize(site.totals, unit_id, list(site.shortfalls)) for unit_id in site.units.units}
+        if memo is not None:
+            memo["summaries_of"], memo["summaries"] = site.totals, summaries
     figure_deps = _figure_deps(site)
     records_by_item: dict[str, list[Record]] = {}
     for record in site.records:
@@ -212,7 +220,14 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
         p.add(page_url(page), "page.html", {page.rel}, page.rel, page=page)
 
     if site.records:
-        _figures_pages(p, site, summaries, figure_deps)
+        reuse = (id(site.totals), p.common, site.config.timezone.key)
+        if memo is not None and memo.get("figures_totals") is site.totals and memo.get("figure_pages_of") == reuse:
+            p.out.extend(memo["figure_pages"])
+        else:
+            start = len(p.out)
+            _figures_pages(p, site, summaries, figure_deps)
+            if memo is not None:
+                memo["figures_totals"], memo["figure_pages_of"], memo["figure_pages"] = site.totals, reuse, p.out[start:]
 
     _search(p, site)
     p.feed("feed.xml", site.config.title, items, "news/", "")
@@ -238,9 +253,26 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems) -> lis
 
 
 def _figure_deps(site: Site) -> frozenset[str]:
-    """Totals depend on every record: the data files, the items with figures, metrics and units."""
-    items = {r.source.item.rel for r in site.records if r.source.item is not None}
+    """Totals depend on every record: the data files, the figures of items (not their bodies:
+    see `pseudo_digests`), metrics and units."""
+    items = {FIGURES_OF + r.source.item.rel for r in site.records if r.source.item is not None}
     return frozenset({"metrics.yaml", "units.yaml", *site.data_files, *items})
+
+
+FIGURES_OF = "@figures:"
+
+
+def pseudo_digests(site: Site) -> dict[str, str]:
+    """Digests of what figure pages show of an item: its figures, title and address. Editing an
+    item's body then leaves every figure page alone."""
+    shown: dict[str, list[Any]] = {}
+    for r in site.records:
+        item = r.source.item
+        if item is not None:
+            shown.setdefault(FIGURES_OF + item.rel, [item.title, item_url(item, site)]).append(
+                (r.unit, r.metric, r.period.text, str(r.value), str(r.denominator), r.scope, r.qualifier,
+                 r.note, r.source.line))
+    return {name: hashlib.sha256(repr(value).encode()).hexdigest() for name, value in shown.items()}
 
 
 def _comparison(site: Site, unit_id: str, figures: tuple[MetricSummary, ...],

@@ -269,13 +269,14 @@ def _check_double_counting(records: tuple[Record, ...], metrics: MetricRegistry,
                 if kind == "flow":
                     if second.period.start > first.period.end:
                         break
-                    clash = first.period.overlaps(second.period)
+                    if not first.period.overlaps(second.period):
+                        continue
                     message = (f'số liệu "{first.metric}" của "{first.unit}" kỳ {second.period.text} trùng thời gian '
                                f'với kỳ {first.period.text} ở {first.source.describe()} (tính hai lần).')
                 else:
-                    clash = first.period.end == second.period.end
+                    if first.period.end != second.period.end:
+                        continue
                     message = (f'hai số liệu "{first.metric}" của "{first.unit}" cùng tại ngày {format_date_vi(first.period.end)} '
                                f'(đã có ở {first.source.describe()}).')
-                if clash:
-                    problems.error(source / second.source.path, second.source.line, message,
-                                   "Hãy giữ một số liệu, hoặc chia kỳ báo cáo cho không chồng lên nhau.")
+                problems.error(source / second.source.path, second.source.line, message,
+                               "Hãy giữ một số liệu, hoặc chia kỳ báo cáo cho không chồng lên nhau.")

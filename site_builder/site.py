@@ -5,11 +5,12 @@ either returns a `Site` or raises `BuildFailed` with every problem found.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .cache import BuildCache
 from .config import SiteConfig, load_config
@@ -82,8 +83,25 @@ def _terms(items: list[Item], names_of: Callable[[Item], tuple[str, ...]], kind:
     return tuple(sorted(terms, key=lambda t: (sort_key(t.name), t.slug)))
 
 
+def _figures_key(source: Path, items: list[Item], cache: BuildCache | None, root_unit: str) -> str:
+    """What records and totals are made from: data files, metrics, units, and items' figures."""
+    h = hashlib.sha256(root_unit.encode())
+    for rel in ("metrics.yaml", "units.yaml", *(p.relative_to(source).as_posix()
+                                               for p in find_files(source / "data", (".csv", ".yaml", ".yml")))):
+        path = source / rel
+        h.update(rel.encode())
+        h.update((cache.digest(path) if cache is not None else path.read_bytes().hex()).encode()
+                 if path.is_file() else b"-")
+    for item in sorted(items, key=lambda i: i.rel):
+        if item.figures is not None:
+            lines = [getattr(entry, "lines", None) for entry in item.figures] if isinstance(item.figures, list) else None
+            h.update(repr((item.rel, item.title, item.date.isoformat(), item.slug, item.units,
+                           item.figures, lines, item.line_of("figures"))).encode())
+    return h.hexdigest()
+
+
 def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None,
-              cache: BuildCache | None = None, jobs: int = 1) -> Site:
+              cache: BuildCache | None = None, jobs: int = 1, memo: dict[str, Any] | None = None) -> Site:
     """Load and check every source under `source`; raise `BuildFailed` listing all errors.
 
     With a cache, unchanged news items and pages are taken from it; with `jobs` > 1, many
@@ -110,12 +128,23 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         if include_drafts or (not item.draft and item.date <= now)
     ]
     items.sort(key=lambda i: (i.date, i.rel), reverse=True)
-    records = load_records(source, items, units, metrics, problems)
-    if problems:
-        raise BuildFailed(problems)
-    totals, shortfalls = build_totals(records, units, metrics, source, problems)
-    if problems:
-        raise BuildFailed(problems)
+    # `serve` keeps `memo` between builds: an edit that leaves every figure alone reuses the totals.
+    key = _figures_key(source, items, cache, config.root_unit)
+    if memo is not None and memo.get("figures_key") == key:
+        records, totals, shortfalls, said = memo["figures"]
+        problems.items.extend(said)
+    else:
+        before = len(problems.items)
+        records = load_records(source, items, units, metrics, problems)
+        if problems:
+            raise BuildFailed(problems)
+        totals, shortfalls = build_totals(records, units, metrics, source, problems)
+        if problems:
+            raise BuildFailed(problems)
+        if memo is not None:
+            memo.clear()
+            memo["figures_key"] = key
+            memo["figures"] = (records, totals, shortfalls, problems.items[before:])
 
     news_by_unit: dict[str, list[Item]] = {unit_id: [] for unit_id in units.units}
     for item in items:
