@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One-item edit through the code `serve` uses; used by run.py.
 
-    python _edit_probe.py SOURCE OUTPUT ITEM.md ARTICLE.html [--shim]
+    python _edit_probe.py SOURCE OUTPUT ITEM.md ARTICLE.html
 
 The Builder is `site_builder.incremental.Builder` if that module exists, else the `Builder`
 that `site_builder.serve` runs (today `site_builder.build.Builder`). Like `serve`, it is kept in
@@ -25,10 +25,6 @@ MARKER = "Bài viết được cập nhật trong lúc đo hiệu năng xây d�
 
 def main() -> int:
     source, output, item, article = (Path(a) for a in sys.argv[1:5])
-    if "--shim" in sys.argv[5:]:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        import _pagefind_shim
-        _pagefind_shim.install()
     Builder, where = find_builder()
     if Builder is None:
         print(json.dumps({"status": "missing"}))

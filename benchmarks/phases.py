@@ -4,7 +4,7 @@
     /tmp/venv/bin/python benchmarks/phases.py --source DIR/content --output DIR/output [--cold]
 
 Wraps a few of site_builder's internal functions with wall-clock timers, runs one build
-through the CLI (with the Pagefind work-around of _pagefind_shim.py), and prints the time of
+through the CLI, and prints the time of
 each phase. cProfile is of little use for the cold build: rendering happens in forked worker
 processes, which inherit the profiler and slow down several times, and whose statistics are
 lost. The wrapped names are internals of site_builder (build.py, site.py, content.py, pages.py,
@@ -73,8 +73,6 @@ def main() -> int:
     if args.cold:
         for path in (args.output, args.source.resolve().parent / ".cache"):
             shutil.rmtree(path, ignore_errors=True)
-    import _pagefind_shim
-    _pagefind_shim.install()
     for target in TARGETS:
         wrap(*target)
     from site_builder.cli import main as cli_main

@@ -29,7 +29,6 @@ HERE = Path(__file__).resolve().parent
 SB_VENV = Path("/tmp/venv")
 BENCH_VENV = Path("/tmp/bench-venv")
 MEASURE = HERE / "_measure.py"
-SHIM = HERE / "_pagefind_shim.py"
 EDIT_PROBE = HERE / "_edit_probe.py"
 
 
@@ -198,11 +197,7 @@ def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
     # site_builder ------------------------------------------------------------------------------
     sb = folder / "site_builder"
     source, output = sb / "content", sb / "output"
-    if args.no_shim:
-        sb_command = [str(args.site_builder_python.parent / "site-builder")]
-    else:
-        sb_command = [str(args.site_builder_python), str(SHIM)]
-    sb_command += ["build", "--source", str(source), "--output", str(output)]
+    sb_command = [str(args.site_builder_python.parent / "site-builder"), "build", "--source", str(source), "--output", str(output)]
     remove(sb / ".cache", source / ".cache", output, sb / ".output.staging", sb / ".output.old")
     log(f"N={n}: site_builder cold build")
     cold = measure(sb_command, sb, scratch, "site_builder-cold", timeout)
@@ -223,8 +218,6 @@ def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
             log(f"N={n}: site_builder one-item edit ({tools['incremental']})")
             probe = [str(args.site_builder_python), str(EDIT_PROBE), str(source), str(output),
                      str(sb / info["edit_item"]), str(sb / info["edit_page"])]
-            if not args.no_shim:
-                probe.append("--shim")
             edit = measure(probe, sb, scratch, "site_builder-edit", timeout)
             row["sb_edit"] = edit
             lines = [l for l in edit.out.splitlines() if l.startswith("{")]
@@ -368,9 +361,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="corpus seed (default: corpus.py's)")
     parser.add_argument("--tools", default="site_builder,hugo,pelican",
                         help="which builds to run besides site_builder (default: site_builder,hugo,pelican)")
-    parser.add_argument("--no-shim", action="store_true",
-                        help="run the plain site-builder command, without the Pagefind pipe-limit work-around "
-                             "(hangs until --timeout on sites whose search index is over ~1.5 MB; see README)")
     parser.add_argument("--site-builder-python", type=Path, default=SB_VENV / "bin" / "python")
     parser.add_argument("--bench-venv", type=Path, default=BENCH_VENV)
     args = parser.parse_args(argv)
@@ -413,9 +403,6 @@ def main(argv: list[str] | None = None) -> int:
         "One-item edit through " + (tools["incremental"] or "nothing: chưa có (no site_builder.incremental)") + ".",
         f"Machine: {cpu} CPUs; Python {sys.version.split()[0]}; {versions['hugo']}; Pelican {versions['pelican']}; "
         f"pagefind {versions['pagefind']}.",
-        "site_builder run " + ("plainly (--no-shim)." if args.no_shim else
-                               "through benchmarks/_pagefind_shim.py: Pagefind's pipe limit raised from 2 MiB to "
-                               "1 GiB (without it the build hangs, see README); search-index time timed there."),
         f"Total benchmark time: {time.perf_counter() - started:.0f} s.",
     ]
     print(plain_table(header, table))
