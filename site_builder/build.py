@@ -241,7 +241,7 @@ class Builder:
         self.cache.set_manifest(self.output, new_manifest)
         complete = self.pending_search is None
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
-                                                [p for p in problems.items], sum(1 for e in planned if isinstance(e, PlannedPage))))
+                                                list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))
         self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
         self.cache.save()
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
@@ -320,16 +320,17 @@ class Builder:
             raise BuildFailed(problems)
         produced: dict[str, Any] = {}
         written = 0
+        html_changed = False
         for path, data in rendered:
             digest = digest_bytes(data)
             produced[path] = digest
             if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
                 write_in_place(self.output, path, data)
                 written += 1
+                html_changed = html_changed or path.endswith(".html")
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
         stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
-        html_changed = any(path.endswith(".html") for path in produced if path in {p for p, _ in rendered}) and written
         remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
         search_seconds = 0.0
         if search is not None and (html_changed or stale or SEARCH_KEY not in manifest.entries):
