@@ -182,7 +182,7 @@ else:
 
 
 _BUILT = re.compile(r"Đã xây dựng xong (\d+) trang trong ([\d.,]+) giây")
-_SEARCH = re.compile(r"\[bench\] search index: ([\d.]+) s")
+_SEARCH = re.compile(r"chỉ mục tìm kiếm ([\d.]+) giây")
 
 
 def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:

@@ -80,7 +80,8 @@ def _build(args: argparse.Namespace) -> int:
     print_problems(result.problems)
     if result.report.changed:
         print(f"Đã xây dựng xong {result.pages} trang trong {result.seconds:.2f} giây "
-              f"({result.report.written} tệp ghi mới, {result.report.removed} tệp bị xóa).", file=sys.stderr)
+              f"(trong đó chỉ mục tìm kiếm {result.search_seconds:.2f} giây; "
+              f"{result.report.written} tệp ghi mới, {result.report.removed} tệp bị xóa).", file=sys.stderr)
     else:
         print("Không có gì thay đổi.", file=sys.stderr)
     return EXIT_OK
