@@ -80,6 +80,18 @@ class _Digests:
 
     def __init__(self, source: Path, cache: BuildCache, pseudo: dict[str, str]) -> None:
         self.source, self.cache, self.known = source, cache, dict(pseudo)
+        self.sets: dict[frozenset[str], bytes] = {}
+
+    def of_set(self, deps: frozenset[str]) -> bytes:
+        """One digest for a set of sources; many pages share the same set (every figure page)."""
+        known = self.sets.get(deps)
+        if known is None:
+            h = hashlib.sha256()
+            for rel in sorted(deps):
+                h.update(rel.encode())
+                h.update(self(rel).encode())
+            known = self.sets[deps] = h.digest()
+        return known
 
     def __call__(self, rel: str) -> str:
         if rel not in self.known:
@@ -101,9 +113,7 @@ def _key(entry: Planned, base: str, digests: _Digests) -> str:
             h.update(digest_bytes(entry.source.read_bytes()).encode())
         except OSError:
             h.update(b"missing")
-    for rel in sorted(entry.deps):
-        h.update(rel.encode())
-        h.update(digests(rel).encode())
+    h.update(digests.of_set(frozenset(entry.deps)))
     return h.hexdigest()
 
 
@@ -242,7 +252,8 @@ class Builder:
         complete = self.pending_search is None
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))
-        self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
+        if swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
+            self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
         self.cache.save()
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
         written = tuple(sorted(p for p, d in digests_out.items() if p != SEARCH_KEY
