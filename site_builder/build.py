@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from .errors import BuildFailed, Problems, SourceError

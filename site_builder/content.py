@@ -20,7 +20,7 @@ from .markdown_render import MarkdownRenderer
 from .sources import SourceText, find_files, read_text
 from .units import UnitRegistry
 from .vietnamese import clean_text, parse_datetime, slugify
-from .yamlload import LineDict, LineList, load_yaml
+from .yamlload import LineDict, load_yaml
 
 _HANDLER = frontmatter.YAMLHandler()
 

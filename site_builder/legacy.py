@@ -38,7 +38,6 @@ _VNI_MARKS = {  # mark character → (what it adds: a tone, a letter shape, or b
     "ü": ("\u0303", "\u0306"), "ë": ("\u0323", "\u0306"),
 }
 _VNI_SINGLE = {"ô": "ơ", "ö": "ư", "ñ": "đ", "î": "ỵ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị"}
-_VNI_BASES = "aeiouyơư"
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
