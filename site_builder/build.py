@@ -391,7 +391,7 @@ class Builder:
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:
         try:
-            return dict(sorted(build_search_files(folder, search.entries).items()))
+            return dict(sorted(build_search_files(folder, search.entries, search.glob).items()))
         except SearchIndexFailed as exc:
             problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
                            "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")

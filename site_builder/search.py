@@ -57,12 +57,12 @@ def search_entries(site: Site, item_url: Callable[[Item], str], unit_url: Callab
     return entries
 
 
-async def _index(folder: Path, scratch: Path) -> None:
+async def _index(folder: Path, scratch: Path, glob: str | None) -> None:
     # Pagefind writes the bundle itself into a scratch folder: get_files() would send the whole
     # index through the API's pipe, whose 2 MiB read limit hangs the build on large sites.
     config = IndexConfig(force_language=LANGUAGE, output_path=str(scratch))
     async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(folder))
+        await (index.add_directory(str(folder), glob=glob) if glob else index.add_directory(str(folder)))
 
 
 def _read_bundle(scratch: Path) -> list[dict]:
@@ -82,13 +82,13 @@ def _fragment_ids(files: list[dict]) -> dict[str, str]:
     return ids
 
 
-def build_search_files(folder: Path, entries: list[SearchEntry]) -> dict[str, bytes]:
+def build_search_files(folder: Path, entries: list[SearchEntry], glob: str | None = None) -> dict[str, bytes]:
     """Index the rendered site in `folder`; output path → bytes for `pagefind/` and the filter file."""
     try:
         # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
         with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch, \
                 ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(lambda: asyncio.run(_index(folder, Path(scratch)))).result()
+            pool.submit(lambda: asyncio.run(_index(folder, Path(scratch), glob))).result()
             files = _read_bundle(Path(scratch))
     except Exception as exc:  # the binary may be missing or fail in any way
         raise SearchIndexFailed(str(exc) or type(exc).__name__) from exc
