@@ -319,13 +319,22 @@ class _Job:
 
 
 _JOB: _Job | None = None
+_RENDERER: MarkdownRenderer | None = None
+
+
+def _renderer(known: dict[str, str]) -> MarkdownRenderer:
+    """This process's renderer for the current job: converters survive from file to file."""
+    global _RENDERER
+    if _RENDERER is None or _RENDERER.known is not known:
+        _RENDERER = MarkdownRenderer(known)
+    return _RENDERER
 
 
 def _load_one(path: Path) -> tuple[Item | Page | None, list[SourceError], str]:
     """Parse one news item or page with its own problem list (runs in a worker or inline)."""
     assert _JOB is not None
     problems = Problems(root=_JOB.source)
-    renderer = MarkdownRenderer(_JOB.known_html)
+    renderer = _renderer(_JOB.known_html)
     if _JOB.config is not None and _JOB.units is not None:
         value: Item | Page | None = load_item(path, _JOB.source, _JOB.config, _JOB.units, renderer, problems)
     else:

@@ -48,8 +48,8 @@ class YamlProblem:
 _MAX_DEPTH = 100
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text and records lines; `line_offset` maps to file lines."""
+class _Constructing:
+    """Constructors that keep dates as text and record lines; `line_offset` maps to file lines."""
 
     line_offset = 0
 
@@ -86,10 +86,23 @@ class _Loader(yaml.SafeLoader):
         return unicodedata.normalize("NFC", node.value)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+class _Loader(_Constructing, yaml.SafeLoader):
+    """The pure-Python parser: exact messages, and deep nesting ends in a RecursionError."""
+
+
+class _FastLoader(_Constructing, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's parser, about five times faster; used only on short texts, since its recursive
+    composer crashes the process on nesting in the tens of thousands."""
+
+
+for _cls in (_Loader, _FastLoader):
+    _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:seq", _cls.construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:str", _cls.construct_yaml_str)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_str)
+
+# Nesting in a text this short cannot reach the depth that crashes libyaml's composer.
+_FAST_MAX_CHARS = 8192
 
 
 def _depth(node: yaml.Node, limit: int) -> bool:
@@ -108,8 +121,17 @@ def _depth(node: yaml.Node, limit: int) -> bool:
 
 def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]:
     """Parse one YAML document; return (value, None) or (None, problem with the file line)."""
+    if len(text) <= _FAST_MAX_CHARS:
+        value, problem = _load_with(_FastLoader, text, line_offset)
+        if problem is None:
+            return value, None
+    # Long texts, and every problem (so messages do not depend on which parser ran).
+    return _load_with(_Loader, text, line_offset)
+
+
+def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem | None]:
     try:
-        loader = _Loader(text)
+        loader = cls(text)
     except yaml.YAMLError as exc:
         return None, YamlProblem(None, f"YAML không đọc được ({exc})")
     loader.line_offset = line_offset

@@ -1,0 +1,57 @@
+"""Converting with only the extensions a body needs gives the same HTML as all of them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+from hypothesis import given, settings, strategies as st
+
+from site_builder.markdown_render import ALL_EXTENSIONS, MarkdownRenderer, _new_converter, extensions_for
+
+from conftest import SAMPLE
+
+SNIPPETS = [
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "```python\nx = 1\n```\n",
+    "~~~\ncode\n~~~\n",
+    "Câu có chú thích[^1].\n\n[^1]: Chú thích.\n",
+    "## Tiêu đề {#rieng .lop}\n\nĐoạn {: .lop }\n",
+    "Thuật ngữ\n:   Định nghĩa của thuật ngữ.\n",
+    "MTTQ là viết tắt.\n\n*[MTTQ]: Mặt trận Tổ quốc\n",
+    '<div markdown="1">\n**đậm** trong khối\n</div>\n',
+    "<div>\n*không* xử lý\n</div>\n",
+    "1. một\n2. hai\n\n* ba\n* bốn\n",
+    "# Đại hội Đảng bộ\n\n## Đại hội Đảng bộ\n",
+    "> trích dẫn\n> > lồng\n",
+    "Liên kết [trang](https://example.org/) và <https://example.org>.\n",
+]
+
+
+def _full(text: str) -> str:
+    md = _new_converter(ALL_EXTENSIONS)
+    return md.convert(text)
+
+
+def test_sample_bodies_convert_the_same() -> None:
+    renderer = MarkdownRenderer()
+    bodies = [frontmatter.load(p).content for p in sorted(Path(SAMPLE).rglob("*.md"))]
+    assert len(bodies) > 10
+    for body in bodies + SNIPPETS:
+        assert renderer.convert(body) == _full(body), body[:80]
+
+
+def test_features_are_detected() -> None:
+    assert "tables" in extensions_for(SNIPPETS[0])
+    assert "footnotes" in extensions_for(SNIPPETS[3])
+    assert "def_list" in extensions_for(SNIPPETS[5])
+    assert extensions_for("Chỉ có chữ thường.") == ()
+
+
+_PIECES = st.sampled_from(SNIPPETS + ["chữ ", "**", "*", "_", "`", "[", "]", "(", ")", "{", "}", ":", "|",
+                                      "-", "#", ">", "<", "\n", "\n\n", "    ", "1. ", "[^x]", "~~~", "&amp;"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_random_bodies_convert_the_same(text: str) -> None:
+    assert MarkdownRenderer().convert(text) == _full(text)
