@@ -244,9 +244,12 @@ class Builder:
         for path, value in digests_out.items():
             if path.startswith("pagefind/") or path == "tim-kiem/bo-loc.json" or path == SEARCH_KEY:
                 new_manifest.entries[path] = value if isinstance(value, tuple) else ("search", value)
-        if SEARCH_KEY not in new_manifest.entries and SEARCH_KEY in manifest.entries:
+        if SEARCH_KEY not in new_manifest.entries:
+            # No new index: the one on disk stays (and stays listed, or the next build would
+            # delete it); it is marked complete only if nothing is waiting to be indexed.
             for path, value in manifest.entries.items():
-                if path.startswith("pagefind/") or (path == SEARCH_KEY and not self.defer_search):
+                if path.startswith("pagefind/") or path == "tim-kiem/bo-loc.json" \
+                        or (path == SEARCH_KEY and not self.defer_search):
                     new_manifest.entries[path] = value
         self.cache.set_manifest(self.output, new_manifest)
         complete = self.pending_search is None

@@ -184,3 +184,22 @@ def test_parallel_cold_build_is_identical_to_a_serial_one(tmp_path: Path) -> Non
     parallel = Builder(source, tmp_path / "parallel", jobs=2, use_cache=False).build(NOW)
     assert serial.rendered == parallel.rendered > 200
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_deferred_search_keeps_the_index_until_it_is_rebuilt(tmp_path: Path) -> None:
+    """`serve` writes pages first and indexes after; edits in between never delete the index."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    Builder(source, out, jobs=1).build(NOW)
+    index = {p for p in tree(out) if p.startswith("pagefind/")}
+    assert index
+    builder = Builder(source, out, jobs=1)
+    builder.defer_search = True
+    item = news_files(source)[0]
+    for n in range(3):  # three saves, the index not rebuilt in between
+        item.write_text(item.read_text("utf-8") + f"\nĐoạn thêm {n}.\n", "utf-8")
+        builder.build(NOW)
+        assert {p for p in tree(out) if p.startswith("pagefind/")} == index
+    builder.index_search()
+    assert tree(out) == clean_build(source, tmp_path / "clean")
