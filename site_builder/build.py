@@ -78,13 +78,22 @@ class _Digests:
     """Digests of source files by path relative to the source folder, through the cache; names
     starting with "@" are parts of sources that pages show (see `pages.pseudo_digests`)."""
 
-    def __init__(self, source: Path, cache: BuildCache, pseudo: dict[str, str]) -> None:
+    def __init__(self, source: Path, cache: BuildCache, pseudo: dict[str, str],
+                 previous: "_Digests | None" = None) -> None:
         self.source, self.cache, self.known = source, cache, dict(pseudo)
         self.sets: dict[frozenset[str], bytes] = {}
+        # `serve` passes the last build's digests: a set none of whose sources changed keeps its digest.
+        self.reusable: dict[frozenset[str], bytes] = {}
+        self.changed: set[str] = set()
+        if previous is not None:
+            self.reusable = previous.sets
+            self.changed = {rel for rel, digest in previous.known.items() if self(rel) != digest}
 
     def of_set(self, deps: frozenset[str]) -> bytes:
         """One digest for a set of sources; many pages share the same set (every figure page)."""
         known = self.sets.get(deps)
+        if known is None and deps in self.reusable and deps.isdisjoint(self.changed):
+            known = self.sets[deps] = self.reusable[deps]
         if known is None:
             h = hashlib.sha256()
             for rel in sorted(deps):
@@ -222,7 +231,7 @@ class Builder:
             raise BuildFailed(problems)
         check_output(self.output, self.source)
 
-        digests = _Digests(self.source, self.cache, pseudo_digests(site))
+        digests = _Digests(self.source, self.cache, pseudo_digests(site), self.memo.get("digests"))
         base = f"{code_version()}|{_theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
         keys = {e.path: _key(e, base, digests) for e in planned}
         manifest = self.cache.manifest(self.output)
@@ -252,6 +261,7 @@ class Builder:
                         or (path == SEARCH_KEY and not self.defer_search):
                     new_manifest.entries[path] = value
         self.cache.set_manifest(self.output, new_manifest)
+        self.memo["digests"] = digests
         complete = self.pending_search is None
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))

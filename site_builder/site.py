@@ -100,6 +100,25 @@ def _figures_key(source: Path, items: list[Item], cache: BuildCache | None, root
     return h.hexdigest()
 
 
+def _units(source: Path, problems: Problems, cache: BuildCache | None,
+           memo: dict[str, Any] | None) -> UnitRegistry | None:
+    """units.yaml, parsed again only when it changed (`serve` keeps `memo` between builds)."""
+    path = source / "units.yaml"
+    try:
+        key = cache.digest(path) if cache is not None and memo is not None else None
+    except OSError:
+        key = None
+    if key is not None and memo is not None and memo.get("units_key") == key:
+        units, said = memo["units"]
+        problems.items.extend(said)
+        return units
+    before = len(problems.items)
+    units = load_units(source, problems)
+    if key is not None and memo is not None and units is not None and not problems.errors:
+        memo["units_key"], memo["units"] = key, (units, problems.items[before:])
+    return units
+
+
 def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None,
               cache: BuildCache | None = None, jobs: int = 1, memo: dict[str, Any] | None = None) -> Site:
     """Load and check every source under `source`; raise `BuildFailed` listing all errors.
@@ -109,7 +128,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     problems = Problems(root=source)
     now = now or datetime.now(timezone.utc)
     config = load_config(source, problems)
-    units = load_units(source, problems)
+    units = _units(source, problems, cache, memo)
     if config is not None and units is not None and config.root_unit not in units:
         problems.error(source / "site.yaml", None, f'root_unit "{config.root_unit}" không có trong units.yaml.',
                        "Hãy ghi mã đơn vị cao nhất của trang, ví dụ root_unit: viet-nam.")
@@ -142,7 +161,9 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         if problems:
             raise BuildFailed(problems)
         if memo is not None:
+            kept = {k: memo[k] for k in ("units_key", "units") if k in memo}
             memo.clear()
+            memo.update(kept)
             memo["figures_key"] = key
             memo["figures"] = (records, totals, shortfalls, problems.items[before:])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
@@ -51,6 +52,7 @@ def strip_tones(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names (units, tags, titles) are slugged on every build
 def slugify(text: str, separator: str = "-") -> str:
     """Lower-case ASCII slug for URLs, tags and heading anchors: "Đại hội Đảng bộ" → "dai-hoi-dang-bo"."""
     text = strip_tones(text.replace(_SOFT_HYPHEN, "")).lower()
