@@ -4,20 +4,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's chromium for the real-browser tests (Playwright drives it; it never downloads one).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: chromium for the real-browser tests (Playwright drives it; it never downloads
+# one), nginx for the hosting test (a real static server under a sub-path), Java for vnu.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-# The Nu Html Checker (runs on the machine's Java) for the HTML validity tests.
-if [ ! -f .venv/node/node_modules/vnu-jar/build/dist/vnu.jar ]; then
-  npm install --silent --no-audit --no-fund --prefix .venv/node vnu-jar@26.9.27 >/dev/null
+# npm packages: the Nu Html Checker (runs on the machine's Java) for the HTML validity tests and
+# axe-core, which the accessibility tests inject into chromium.
+if [ ! -f .venv/node/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f .venv/node/node_modules/axe-core/axe.min.js ]; then
+  npm install --silent --no-audit --no-fund --prefix .venv/node vnu-jar@26.9.27 axe-core@4.14.1 >/dev/null
 fi
 
 set +e
