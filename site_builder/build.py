@@ -128,7 +128,7 @@ def _key(entry: Planned, base: str, digests: _Digests) -> str:
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_RENDER: tuple[Site, list[Planned], Path] | None = None
+_RENDER: tuple[Site, list[Planned], Path, bool] | None = None
 
 
 def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes | None:
@@ -144,8 +144,8 @@ def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes 
 def _render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[SourceError]]:
     """Worker: render some planned files straight into the staging folder."""
     assert _RENDER is not None
-    site, planned, staging = _RENDER
-    env = make_environment(site)
+    site, planned, staging, portable = _RENDER
+    env = make_environment(site, portable)
     problems = Problems(root=site.config.source)
     done: list[tuple[int, str]] = []
     for index in indices:
@@ -164,9 +164,11 @@ class Builder:
     every change), keeping what it learnt in memory and in `.cache/`."""
 
     def __init__(self, source: Path, output: Path, include_drafts: bool = False,
-                 progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True) -> None:
+                 progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True,
+                 portable: bool = False) -> None:
         self.source, self.output = source, output
         self.include_drafts = include_drafts
+        self.portable = portable  # links end in index.html: the output works opened from disk
         self.progress = progress
         self.jobs = jobs or default_jobs()
         self.cache = BuildCache(cache_folder(source) if use_cache else None)
@@ -176,7 +178,7 @@ class Builder:
 
     def _stamp(self) -> str:
         """Size and modification time of every input (sources, site templates, theme, code)."""
-        h = hashlib.sha256(f"{code_version()}|{self.include_drafts}".encode())
+        h = hashlib.sha256(f"{code_version()}|{self.include_drafts}|{self.portable}".encode())
         roots = [self.source, self.source.resolve().parent / "themes", PACKAGE_THEMES]
         for root in dict.fromkeys(roots):
             for folder, dirs, names in os.walk(root):
@@ -233,6 +235,8 @@ class Builder:
 
         digests = _Digests(self.source, self.cache, pseudo_digests(site), self.memo.get("digests"))
         base = f"{code_version()}|{_theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
+        if self.portable:  # kept out of the key otherwise: a normal build's keys stay as they were
+            base += "|portable"
         keys = {e.path: _key(e, base, digests) for e in planned}
         manifest = self.cache.manifest(self.output)
         existing = _existing_files(self.output)
@@ -287,7 +291,7 @@ class Builder:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
                     todo_paths.add(entry.path)
             indices = [i for i, e in enumerate(files) if e.path in todo_paths]
-            _RENDER = (site, files, writer.staging)
+            _RENDER = (site, files, writer.staging, self.portable)
             try:
                 if self.jobs > 1 and len(indices) >= 200:
                     chunks = [indices[i::self.jobs * 4] for i in range(self.jobs * 4)]
@@ -333,7 +337,7 @@ class Builder:
     def _in_place(self, site: Site, files: list[Planned], todo: list[Planned], search: SearchIndex | None,
                   existing: set[str], manifest: Manifest, problems: Problems
                   ) -> tuple[WriteReport, dict[str, Any], int, float]:
-        env = make_environment(site)
+        env = make_environment(site, self.portable)
         rendered: list[tuple[str, bytes]] = []
         for done, entry in enumerate(todo, 1):
             data = _produce(entry, env, site, problems)
@@ -435,6 +439,7 @@ def _unpublished(site: Site) -> set[str]:
 
 
 def build(source: Path, output: Path, include_drafts: bool = False, now: datetime | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors."""
-    return Builder(source, output, include_drafts, progress).build(now)
+          progress: Progress | None = None, portable: bool = False) -> BuildResult:
+    """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors.
+    `portable` writes links to `…/index.html`, for opening the output from disk."""
+    return Builder(source, output, include_drafts, progress, portable=portable).build(now)

@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     common(b)
     b.add_argument("--output", type=Path, default=Path("output"), help="thư mục kết quả (mặc định: output)")
     b.add_argument("--drafts", action="store_true", help="đăng cả bài nháp và bài hẹn giờ")
+    b.add_argument("--portable", action="store_true",
+                   help="liên kết trỏ thẳng tới …/index.html, để mở trang từ ổ đĩa hay USB không cần máy chủ")
 
     s = sub.add_parser("serve", help="xây dựng, phục vụ tại 127.0.0.1 và tự tải lại khi sửa")
     common(s)
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine())
+        result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine(),
+                       portable=args.portable)
     except BuildFailed as failed:
         print_problems(failed.problems)
         return EXIT_CONTENT

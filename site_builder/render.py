@@ -17,6 +17,7 @@ from .vietnamese import (
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
+_SITE_LINK_TARGET = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))([^"]*)"')
 
 
 def theme_dirs(site: Site) -> list[Path]:
@@ -42,13 +43,28 @@ def check_theme(site: Site, problems: Problems) -> None:
                        'Hãy dùng theme: default, hoặc tạo thư mục themes/<tên>/templates.')
 
 
-def relative(root: str, target: str) -> str:
-    """Link from a page whose way back to the site root is `root` ("../../") to `target`."""
+def relative(root: str, target: str, portable: bool = False) -> str:
+    """Link from a page whose way back to the site root is `root` ("../../") to `target`.
+    `portable` links a folder's `index.html` itself, for a site opened from disk (file://),
+    where no server turns "tin-tuc/" into "tin-tuc/index.html"."""
+    if portable:
+        return root + with_index(target)
     return (root + target) or "./"
 
 
-def make_environment(site: Site) -> jinja2.Environment:
-    """One environment per build, with every filter and URL helper the templates may use."""
+def with_index(target: str) -> str:
+    """ "tin-tuc/" → "tin-tuc/index.html", "" → "index.html", "don-vi/x/#so-lieu" → "don-vi/x/index.html#so-lieu";
+    links to files ("feed.xml", "media/a.jpg") stay as they are."""
+    cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0), default=len(target))
+    path, rest = target[:cut], target[cut:]
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path + rest
+
+
+def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
+    """One environment per build, with every filter and URL helper the templates may use;
+    `portable` makes every link to a folder end in `index.html` (see `relative`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(site)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
@@ -62,11 +78,13 @@ def make_environment(site: Site) -> jinja2.Environment:
 
     @jinja2.pass_context
     def url(ctx: Any, target: str) -> str:
-        return relative(ctx["root"], target)
+        return relative(ctx["root"], target, portable)
 
     @jinja2.pass_context
     def rebase(ctx: Any, html: str) -> str:
         """Point "/…" and "media/…" links in Markdown output at the site root of this page."""
+        if portable:
+            return _SITE_LINK_TARGET.sub(lambda m: m.group(1) + ctx["root"] + with_index(m.group(2)) + '"', html)
         return _SITE_LINK.sub(lambda m: m.group(1) + ctx["root"], html)
 
     def absolute(target: str) -> str:
@@ -108,6 +126,7 @@ def make_environment(site: Site) -> jinja2.Environment:
         data_source_url=pages.data_source_url,
         metrics=site.metrics,
         slugify=slugify,
+        portable=portable,
     )
     return env
 
@@ -119,7 +138,10 @@ def root_of(path: str) -> str:
 
 def render_page(env: jinja2.Environment, page: pages.PlannedPage, site: Site, problems: Problems) -> bytes | None:
     """Render one planned page to bytes; a template mistake becomes an error with its line."""
-    root = site.config.base_path if page.path == "404.html" else root_of(page.path)
+    # 404.html is served at any depth, so its links start with the site's path; a portable
+    # build is opened from disk, where that path means nothing: its links stay relative.
+    portable = bool(env.globals.get("portable"))
+    root = site.config.base_path if page.path == "404.html" and not portable else root_of(page.path)
     try:
         template = env.get_template(page.template)
         text = template.render(root=root, **page.context)
