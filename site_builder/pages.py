@@ -20,6 +20,9 @@ from .search import SearchEntry, search_entries
 from .site import Site, Term
 
 FEED_SIZE = 20
+# Pages the sitemap leaves out: the search page says `noindex` (its content is whatever a query
+# finds), and a sitemap listing it would contradict it (search engines report such a page).
+NOT_IN_SITEMAP = {"tim-kiem/"}
 RESERVED = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "static", "media", "trang"}
 
 
@@ -245,7 +248,8 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
                 rel = "static/" + path.relative_to(theme_static).as_posix()
                 p.out.append(CopiedFile(rel, path, frozenset(), rel))
 
-    html_pages = [x for x in p.out if isinstance(x, PlannedPage) and x.path.endswith("index.html")]
+    html_pages = [x for x in p.out if isinstance(x, PlannedPage) and x.path.endswith("index.html")
+                  and x.context["url"] not in NOT_IN_SITEMAP]
     p.out.append(PlannedPage(
         "sitemap.xml", "sitemap.xml",
         {"url": "sitemap.xml", "entries": [(x.context["url"], _lastmod(x)) for x in html_pages]},
