@@ -1,6 +1,7 @@
 """`site.yaml` → a frozen `SiteConfig`; every problem in it reported at once."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +38,7 @@ class SiteConfig:
     per_page: int
     theme: str
     organisation: Organisation
+    iframe_hosts: tuple[str, ...] = ()  # hosts whose https:// pages a body may embed in <iframe>
 
     @property
     def base_path(self) -> str:
@@ -45,6 +47,30 @@ class SiteConfig:
 
 
 _REQUIRED_ORG = ("name", "governing_body", "address", "phone", "email", "responsible")
+_HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def _iframe_hosts(data: LineDict, path: Path, problems: Problems) -> tuple[str, ...]:
+    """`iframe_hosts`: a list of bare host names such as "www.youtube.com"."""
+    value = data.get("iframe_hosts")
+    if value is None:
+        return ()
+    line = data.line_of("iframe_hosts")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.error(path, line, '"iframe_hosts" phải là danh sách tên miền.',
+                       "Ví dụ: iframe_hosts: [www.youtube.com, www.youtube-nocookie.com]")
+        return ()
+    hosts: dict[str, None] = {}
+    for entry in value:
+        host = clean_text(str(entry)).strip().lower() if isinstance(entry, (str, int, float)) else ""
+        if not _HOST.fullmatch(host):
+            problems.error(path, line, f'"{entry}" trong iframe_hosts không phải một tên miền.',
+                           'Chỉ ghi tên miền, không có "https://" hay đường dẫn, ví dụ: www.youtube.com')
+            continue
+        hosts.setdefault(host, None)
+    return tuple(hosts)
 
 
 def _text(data: LineDict, key: str, path: Path, problems: Problems, required: bool, default: str = "") -> str:
@@ -102,6 +128,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
     else:
         per_page = per_page_raw
     theme = _text(data, "theme", path, problems, False, "default")
+    iframe_hosts = _iframe_hosts(data, path, problems)
 
     org_data = data.get("organisation")
     org_fields: dict[str, str] = {}
@@ -116,7 +143,8 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
             if key not in _REQUIRED_ORG + ("licence",):
                 problems.warn(path, org_data.line_of(key), f'mục "organisation.{key}" không được dùng.',
                               "Hãy kiểm tra chính tả tên mục.")
-    known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation"}
+    known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation",
+             "iframe_hosts"}
     for key in data:
         if key not in known:
             problems.warn(path, data.line_of(key), f'mục "{key}" không được dùng.',
@@ -127,5 +155,5 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
     return SiteConfig(
         source=source, title=title, description=description, base_url=base_url,
         timezone=zone, root_unit=root_unit, per_page=per_page, theme=theme,
-        organisation=Organisation(**org_fields),
+        organisation=Organisation(**org_fields), iframe_hosts=iframe_hosts,
     )

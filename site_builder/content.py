@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .cache import BuildCache, Parsed, digest_bytes
 from .errors import Level, Problems, SourceError
 from .markdown_render import MarkdownRenderer
+from .sanitize import Policy, policy_for, sanitize
 from .sources import SourceText, find_files, read_text
 from .units import UnitRegistry
 from .vietnamese import clean_text, parse_datetime, slugify
@@ -102,7 +103,7 @@ def _split(src: SourceText, rel: str, problems: Problems) -> _Parsed | None:
         problems.error(src.path, 2, "phần thông tin đầu bài phải gồm các dòng \"khóa: giá trị\".",
                        'Ví dụ: title: "Tiêu đề bài viết".')
         return None
-    return _Parsed(meta, body, offset + 1)
+    return _Parsed(meta, body, text.count("\n") - body.count("\n") + 1)  # the body is the text's tail
 
 
 class _Fields:
@@ -242,7 +243,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
                                "Hãy dùng tên có chữ cái hoặc chữ số.")
     draft = f.flag("draft")
     figures = meta.get("figures")
-    body_html = _body(renderer, parsed, path, problems)
+    body_html = _body(renderer, parsed, path, problems, _policy(config))
     if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
         return None
     return Item(
@@ -262,11 +263,25 @@ def _inside(folder: Path, path: Path) -> bool:
     return True
 
 
-def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems) -> str | None:
+def _policy(config: SiteConfig | None) -> Policy:
+    return policy_for(config.iframe_hosts if config is not None else ())
+
+
+def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems,
+          policy: Policy) -> str | None:
+    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line."""
     html = renderer.convert(parsed.body)
     if html is None:
         problems.error(path, parsed.first_line, "nội dung bài lồng nhau quá sâu (danh sách hoặc trích dẫn nhiều cấp).",
                        "Hãy giảm số cấp thụt lề của danh sách hoặc trích dẫn.")
+        return None
+    if renderer.last_digest in renderer.known:
+        return html  # sanitised under this policy by an earlier build, with nothing removed
+    html, warnings = sanitize(html, parsed.body, policy)
+    for line, message, hint in warnings:
+        problems.warn(path, parsed.first_line + line, message, hint)
+    if warnings:
+        renderer.last_digest = ""  # not reused by body digest: its warnings must be given again
     return html
 
 
@@ -278,7 +293,7 @@ def _closest_unit(unit_id: str, units: UnitRegistry) -> str:
 
 
 def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems,
-              include_drafts: bool = False) -> Page | None:
+              include_drafts: bool = False, config: SiteConfig | None = None) -> Page | None:
     """Read one standalone page."""
     before = len(problems.errors)
     src = read_text(path, problems)
@@ -300,7 +315,7 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
         problems.error(path, f.line("slug"), "trang không tạo được đường dẫn.",
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "gioi-thieu".')
     draft = f.flag("draft")
-    body_html = _body(renderer, parsed, path, problems)
+    body_html = _body(renderer, parsed, path, problems, _policy(config))
     if (draft and not include_drafts) or len(problems.errors) > before or title is None or body_html is None:
         return None
     return Page(source=path, rel=path.relative_to(source).as_posix(), title=title,
@@ -338,8 +353,9 @@ def _load_one(path: Path) -> tuple[Item | Page | None, list[SourceError], str]:
     if _JOB.config is not None and _JOB.units is not None:
         value: Item | Page | None = load_item(path, _JOB.source, _JOB.config, _JOB.units, renderer, problems)
     else:
-        value = load_page(path, _JOB.source, renderer, problems, _JOB.include_drafts)
-    return value, problems.items, renderer.last_digest
+        value = load_page(path, _JOB.source, renderer, problems, _JOB.include_drafts, _JOB.config)
+    digest = renderer.last_digest
+    return value, problems.items, f"{digest}:{_policy(_JOB.config).key}" if digest else ""
 
 
 def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCache | None,
@@ -378,26 +394,30 @@ def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCach
     return [v for p in paths if (v := found[p]) is not None]
 
 
-def _known_html(cache: BuildCache | None) -> dict[str, str]:
-    """Bodies converted before, by digest of their Markdown: a changed front matter or unit list
-    re-reads the front matter but never converts an unchanged body twice."""
+def _known_html(cache: BuildCache | None, policy: Policy) -> dict[str, str]:
+    """Bodies converted and sanitised before under `policy`, by digest of their Markdown: a changed
+    front matter or unit list re-reads the front matter but never converts an unchanged body twice."""
     if cache is None:
         return {}
-    return {p.body_digest: p.value.body_html for p in cache.state.parsed.values()
-            if p.value is not None and p.body_digest}
+    suffix = ":" + policy.key
+    return {p.body_digest.removesuffix(suffix): p.value.body_html for p in cache.state.parsed.values()
+            if p.value is not None and p.body_digest.endswith(suffix)}
 
 
 def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
                cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
     paths = find_files(source / "news", (".md", ".markdown"))
-    context = digest_bytes(repr((config.timezone.key, sorted(units.units), media)).encode())
-    job = _Job(source, config, units, False, _known_html(cache))
+    policy = _policy(config)
+    context = digest_bytes(repr((config.timezone.key, sorted(units.units), media, policy.key)).encode())
+    job = _Job(source, config, units, False, _known_html(cache, policy))
     return [i for i in _load_all(paths, job, problems, cache, context, jobs) if isinstance(i, Item)]
 
 
 def load_pages(source: Path, problems: Problems, include_drafts: bool = False,
-               cache: BuildCache | None = None) -> list[Page]:
+               cache: BuildCache | None = None, config: SiteConfig | None = None) -> list[Page]:
+    """Standalone pages; `config` gives the sanitiser's iframe hosts (none without it)."""
     paths = find_files(source / "pages", (".md", ".markdown"))
-    job = _Job(source, None, None, include_drafts, _known_html(cache))
-    context = "drafts" if include_drafts else "published"
+    policy = _policy(config)
+    job = _Job(source, config, None, include_drafts, _known_html(cache, policy))
+    context = ("drafts" if include_drafts else "published") + ":" + policy.key
     return [p for p in _load_all(paths, job, problems, cache, context, 1) if isinstance(p, Page)]

@@ -138,7 +138,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     metrics = load_metrics(source, problems)
     media = tuple(p.relative_to(source).as_posix() for p in find_files(source / "media"))
     all_items = load_items(source, config, units, problems, cache, jobs, media)
-    pages = load_pages(source, problems, include_drafts, cache)
+    pages = load_pages(source, problems, include_drafts, cache, config)
     if problems:
         raise BuildFailed(problems)
 

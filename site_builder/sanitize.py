@@ -1,0 +1,259 @@
+"""Raw HTML in Markdown bodies, made safe: an allow-list sanitiser (nh3, Rust's ammonia) and,
+for the editor, a list of what it removed and on which line of the Markdown file.
+
+nh3 does the removing; a second, lenient reading of the same HTML (the standard library's
+HTMLParser) only names what the allow-list leaves out, so that every removal gives a warning.
+The allow-list covers what news bodies need and what Python-Markdown writes (headings with their
+`id`s, footnotes, tables with alignment, abbreviations, definition lists, code). Scripts, styles,
+event handlers, `javascript:`/`data:` URLs, forms, objects, SVG/MathML and frames are removed;
+an `<iframe>` stays only when its `https://` address is on a host listed in `iframe_hosts` of
+site.yaml. Links to other sites get rel="noopener noreferrer".
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+
+# Bump when the allow-list changes: bodies cleaned under an older list are cleaned again.
+POLICY_VERSION = "1"
+
+TAGS = frozenset({
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span",
+    "a", "img", "figure", "figcaption", "blockquote", "pre", "code", "kbd", "samp", "var",
+    "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "abbr", "cite", "q", "dfn", "time", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
+    "details", "summary",
+})
+# Removed with everything inside them (the rest of the removed tags keep their text).
+CONTENT_TAGS = frozenset({
+    "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "object", "applet",
+    "textarea", "select", "svg", "math", "title",
+})
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"id", "class", "title", "lang", "dir"}),
+    "a": frozenset({"href", "hreflang"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
+    "td": frozenset({"colspan", "rowspan", "style"}),
+    "th": frozenset({"colspan", "rowspan", "scope", "style"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "time": frozenset({"datetime"}),
+    "blockquote": frozenset({"cite"}),
+    "q": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "details": frozenset({"open"}),
+    "iframe": frozenset({"src", "width", "height", "allowfullscreen", "allow", "loading",
+                         "referrerpolicy"}),
+}
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "data", "poster",
+                            "background", "xlink:href", "codebase", "dynsrc", "lowsrc"})
+SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# The only style Python-Markdown writes (table column alignment), and the only one kept.
+_ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.I)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_CONTROL = "".join(chr(c) for c in range(0x21))
+_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe\s*>", re.S | re.I)
+_LINK = re.compile(r'<a\b([^>]*?)\shref="((?:https?:)?//[^"]*)"([^>]*)>', re.I)
+_IMG_NO_SRC = re.compile(r'<img\b(?![^>]*\ssrc=")[^>]*>', re.I)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One thing the sanitiser removed: what kind, its name, and where it was found."""
+
+    kind: str  # "tag", "event", "style", "url", "iframe", "attribute"
+    name: str
+    offset: int  # position in the Markdown body, or -1 when it could not be found
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser would read from `url` ("jav\\tascript:" → "javascript"), or None
+    for a relative address."""
+    cleaned = url.strip(_CONTROL).replace("\t", "").replace("\n", "").replace("\r", "")
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else None
+
+
+def _iframe_allowed(src: str, hosts: frozenset[str]) -> bool:
+    if scheme_of(src) != "https":
+        return False
+    try:
+        host = urlsplit(src.strip(_CONTROL)).hostname
+    except ValueError:
+        return False
+    return host is not None and host.lower() in hosts
+
+
+def _iframe_host(src: str) -> str:
+    try:
+        return urlsplit(src.strip(_CONTROL)).hostname or ""
+    except ValueError:
+        return ""
+
+
+class Policy:
+    """The allow-list for one site: the fixed tags and attributes plus the site's iframe hosts."""
+
+    def __init__(self, iframe_hosts: tuple[str, ...] = ()) -> None:
+        self.iframe_hosts = frozenset(h.lower() for h in iframe_hosts)
+        self.tags = TAGS | ({"iframe"} if self.iframe_hosts else set())
+        self.key = hashlib.sha256(repr((POLICY_VERSION, sorted(self.iframe_hosts))).encode()).hexdigest()[:16]
+
+    def allowed_attribute(self, tag: str, name: str) -> bool:
+        return name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, ())
+
+    def _filter(self, tag: str, name: str, value: str) -> str | None:
+        """Checks nh3's attribute lists cannot express: alignment-only styles, iframe hosts."""
+        if name == "style":
+            match = _ALIGN.fullmatch(value)
+            return f"text-align: {match.group(1).lower()};" if match else None
+        if tag == "iframe" and name == "src":
+            return value if _iframe_allowed(value, self.iframe_hosts) else None
+        return value
+
+    def clean(self, html: str) -> str:
+        """The sanitised HTML."""
+        attributes = {tag: set(names) for tag, names in ATTRIBUTES.items()
+                      if tag in self.tags or tag == "*"}
+        cleaned = nh3.clean(
+            html, tags=set(self.tags), clean_content_tags=set(CONTENT_TAGS - self.tags),
+            attributes=attributes, attribute_filter=self._filter, link_rel=None,
+            url_schemes=set(SCHEMES), strip_comments=True,
+        )
+        # nh3 writes attributes in double quotes with "<", ">" and '"' escaped, so these
+        # patterns read its output exactly. A frame without an allowed address goes whole, and
+        # a frame's fallback text goes too (browsers never show it; other readers might parse it).
+        cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "",
+                              cleaned)
+        cleaned = _IMG_NO_SRC.sub("", cleaned)
+        return _LINK.sub(lambda m: f'<a{m.group(1)} href="{m.group(2)}"{m.group(3)} rel="noopener noreferrer">',
+                         cleaned)
+
+    def removals(self, html: str, body: str) -> list[Removal]:
+        """What `clean` takes out of `html`, each placed in the Markdown `body` it came from."""
+        finder = _Finder(self, body)
+        finder.feed(html)
+        finder.close()
+        return finder.found
+
+
+@lru_cache(maxsize=8)
+def policy_for(iframe_hosts: tuple[str, ...]) -> Policy:
+    return Policy(iframe_hosts)
+
+
+class _Finder(HTMLParser):
+    """Walks the HTML before cleaning and lists what the policy does not allow."""
+
+    def __init__(self, policy: Policy, body: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.policy = policy
+        self.lower_body = body.lower()
+        self.cursor = 0
+        self.found: list[Removal] = []
+
+    def _place(self, needles: list[str]) -> int:
+        """Where the first of `needles` occurs in the body, from the last place found onwards."""
+        for needle in needles:
+            needle = needle.strip().lower()
+            if not needle:
+                continue
+            at = self.lower_body.find(needle, self.cursor)
+            if at < 0:
+                at = self.lower_body.find(needle)
+            if at >= 0:
+                self.cursor = at
+                return at
+        return -1
+
+    def _add(self, kind: str, name: str, needles: list[str]) -> None:
+        self.found.append(Removal(kind, name, self._place(needles)))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}"
+        if tag == "iframe":
+            src = dict(attrs).get("src") or ""
+            if tag not in self.policy.tags or not _iframe_allowed(src, self.policy.iframe_hosts):
+                self._add("iframe", _iframe_host(src), [raw, f"<{tag}"])
+                return
+        elif tag not in self.policy.tags:
+            self._add("tag", tag, [raw, f"<{tag}"])
+            return
+        for name, value in attrs:
+            value = value or ""
+            needles = [raw, *_raw_values(raw, name), value, name]
+            if name.startswith("on"):
+                self._add("event", name, needles)
+            elif name == "style":
+                if not self.policy.allowed_attribute(tag, name) or not _ALIGN.fullmatch(value):
+                    self._add("style", name, needles)
+            elif not self.policy.allowed_attribute(tag, name):
+                self._add("attribute", name, needles)
+            elif name in URL_ATTRIBUTES:
+                scheme = scheme_of(value)
+                if scheme is not None and scheme not in SCHEMES:
+                    self._add("url", scheme + ":", needles)
+
+
+def _raw_values(tag_text: str, name: str) -> list[str]:
+    """The values of attribute `name` as written in the tag (entities not yet decoded)."""
+    pattern = re.compile(rf"""(?:^|[\s"'/]){re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+    return [next(g for g in m.groups() if g is not None) for m in pattern.finditer(tag_text)]
+
+
+_MESSAGES = {
+    "tag": ("đã bỏ thẻ {names} trong phần nội dung (thẻ HTML này không được phép).",
+            "Hãy xóa thẻ này khỏi bài; nội dung bài viết bằng Markdown (xem README, mục Nội dung HTML)."),
+    "event": ("đã bỏ thuộc tính {names} (mã JavaScript chạy trên trang không được phép).",
+              "Hãy xóa thuộc tính này khỏi thẻ HTML."),
+    "style": ("đã bỏ thuộc tính style (định dạng riêng trong bài không được phép).",
+              "Hãy xóa style; giao diện của trang tự định dạng nội dung."),
+    "url": ("đã bỏ đường dẫn {names} (chỉ dùng được http:, https:, mailto:, tel: hoặc đường dẫn trong trang).",
+            "Hãy xóa đường dẫn này; ảnh thì chép vào content/media/ rồi dẫn tới media/..."),
+    "iframe": ("đã bỏ khung nhúng <iframe>{names} (chỉ nhúng được từ trang khai báo trong iframe_hosts của site.yaml, qua https).",
+               "Hãy xóa khung nhúng này, hoặc nhờ quản trị viên thêm tên miền vào iframe_hosts trong site.yaml."),
+    "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
+                  "Hãy xóa thuộc tính này khỏi thẻ HTML."),
+}
+
+
+def _names(kind: str, names: list[str]) -> str:
+    if kind == "tag":
+        return ", ".join(f"<{n}>" for n in names)
+    if kind == "iframe":
+        hosts = [n for n in names if n]
+        return f" từ {', '.join(hosts)}" if hosts else ""
+    return ", ".join(names)
+
+
+def warnings_for(removals: list[Removal], body: str) -> list[tuple[int, str, str]]:
+    """One (body line from 0, message, hint) per kind of removal per line, in body order."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for removal in removals:
+        line = body.count("\n", 0, removal.offset) if removal.offset >= 0 else 0
+        names = grouped.setdefault((line, removal.kind), [])
+        if removal.name not in names:
+            names.append(removal.name)
+    out = []
+    for (line, kind), names in sorted(grouped.items(), key=lambda kv: (kv[0][0], list(_MESSAGES).index(kv[0][1]))):
+        message, hint = _MESSAGES[kind]
+        out.append((line, message.format(names=_names(kind, names)), hint))
+    return out
+
+
+def sanitize(html: str, body: str, policy: Policy) -> tuple[str, list[tuple[int, str, str]]]:
+    """Clean `html` (made from the Markdown `body`); the warnings say what went, by body line."""
+    cleaned = policy.clean(html)
+    if cleaned == html:
+        return cleaned, []
+    return cleaned, warnings_for(policy.removals(html, body), body)
