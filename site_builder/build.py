@@ -21,12 +21,13 @@ from typing import Any, Callable
 from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from .errors import BuildFailed, Problems, SourceError
 from .output import (
-    MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_in_place,
+    MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_many_in_place,
 )
 from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests
 from .render import PACKAGE_THEMES, check_theme, make_environment, render_page, theme_dirs, theme_static
 from .search import SearchIndexFailed, build_search_files
 from .site import Site, load_site
+from .sources import check_published_names, escaping_links
 
 Progress = Callable[[int, int], None]
 SEARCH_KEY = "@search"
@@ -207,15 +208,13 @@ class Builder:
         problems.items.extend(last[2])
         return BuildResult(last[3], WriteReport(0, len(expected), 0), 0.0, problems)
 
-    def build(self, now: datetime | None = None) -> BuildResult:
-        """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
-        started = time.perf_counter()
-        now = now or datetime.now(timezone.utc)
-        stamp = self._stamp()
-        if not self.defer_search:
-            quick = self._unchanged(stamp, now)
-            if quick is not None:
-                return dataclasses.replace(quick, seconds=time.perf_counter() - started)
+    def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
+        """Load and check every source and plan every output file, writing nothing; raise
+        `BuildFailed` with all problems found. `build` and `check` share it."""
+        problems = Problems(root=self.source)
+        escaping_links(self.source, problems)
+        if problems:  # before loading: a link out of the sources is never followed
+            raise BuildFailed(problems)
         site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
         problems = site.problems
         check_theme(site, problems)
@@ -229,8 +228,22 @@ class Builder:
             except UnsafePath:
                 problems.error(self.source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
                                "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
+        check_published_names(self.source, [*site.media, *site.data_files], problems)
         if problems:
             raise BuildFailed(problems)
+        return site, planned
+
+    def build(self, now: datetime | None = None) -> BuildResult:
+        """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
+        started = time.perf_counter()
+        now = now or datetime.now(timezone.utc)
+        stamp = self._stamp()
+        if not self.defer_search:
+            quick = self._unchanged(stamp, now)
+            if quick is not None:
+                return dataclasses.replace(quick, seconds=time.perf_counter() - started)
+        site, planned = self.plan(now)
+        problems = site.problems
         check_output(self.output, self.source)
 
         digests = _Digests(self.source, self.cache, pseudo_digests(site), self.memo.get("digests"))
@@ -271,7 +284,9 @@ class Builder:
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))
         if swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
-        self.cache.save()
+        if not self.cache.save():
+            problems.warn(cache_folder(self.source), None, "không lưu được bộ nhớ đệm của lần xây dựng này; trang đã xây dựng xong.",
+                          "Lần xây dựng sau sẽ làm lại toàn bộ, chậm hơn; hãy kiểm tra dung lượng đĩa và quyền ghi.")
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
         written = tuple(sorted(p for p, d in digests_out.items() if p != SEARCH_KEY
                                and (swap or manifest.entries.get(p, ("", ""))[1] != d)))
@@ -326,6 +341,7 @@ class Builder:
                 search_seconds = time.perf_counter() - started
             if problems:
                 raise BuildFailed(problems)
+            self.cache.writing(self.output)
             report = writer.commit()
         except BaseException:
             writer.abort()
@@ -347,18 +363,20 @@ class Builder:
         if problems:
             raise BuildFailed(problems)
         produced: dict[str, Any] = {}
-        written = 0
-        html_changed = False
+        changed: list[tuple[str, bytes]] = []
         for path, data in rendered:
             digest = digest_bytes(data)
             produced[path] = digest
             if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
-                write_in_place(self.output, path, data)
-                written += 1
-                html_changed = html_changed or path.endswith(".html")
+                changed.append((path, data))
+        written = len(changed)
+        html_changed = any(path.endswith(".html") for path, _ in changed)
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
         stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
+        if changed or stale:
+            self.cache.writing(self.output)
+        write_many_in_place(self.output, changed)
         remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
         search_seconds = 0.0
         if search is not None and (html_changed or stale or SEARCH_KEY not in manifest.entries):
@@ -366,12 +384,16 @@ class Builder:
             bundle = self._search(self.output, search, problems)
             if problems:
                 raise BuildFailed(problems)
+            changed = []
             for path, data in bundle.items():
                 digest = digest_bytes(data)
                 produced[path] = digest
                 if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
-                    write_in_place(self.output, path, data)
-                    written += 1
+                    changed.append((path, data))
+            if changed:
+                self.cache.writing(self.output)
+            write_many_in_place(self.output, changed)
+            written += len(changed)
             produced[SEARCH_KEY] = "done"
             old_bundle = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
             remove_in_place(self.output, old_bundle)
@@ -392,11 +414,14 @@ class Builder:
             raise BuildFailed(problems)
         manifest = self.cache.manifest(self.output)
         existing = _existing_files(self.output)
+        changed = []
         for path, data in bundle.items():
             digest = digest_bytes(data)
             if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
-                write_in_place(self.output, path, data)
+                changed.append((path, data))
             manifest.entries[path] = ("search", digest)
+        self.cache.writing(self.output)
+        write_many_in_place(self.output, changed)
         old = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
         remove_in_place(self.output, old)
         for path in old:
@@ -443,3 +468,19 @@ def build(source: Path, output: Path, include_drafts: bool = False, now: datetim
     """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors.
     `portable` writes links to `…/index.html`, for opening the output from disk."""
     return Builder(source, output, include_drafts, progress, portable=portable).build(now)
+
+
+def check(source: Path, include_drafts: bool = False, now: datetime | None = None,
+          portable: bool = False) -> Problems:
+    """Everything a build checks (sources, links, paths, every template rendered in memory),
+    writing nothing: no output, no cache. Raises `BuildFailed` on errors; returns the warnings."""
+    builder = Builder(source, source.parent / "output", include_drafts, jobs=1, use_cache=False, portable=portable)
+    site, planned = builder.plan(now or datetime.now(timezone.utc))
+    problems = site.problems
+    env = make_environment(site, portable)
+    for entry in planned:
+        if isinstance(entry, (PlannedPage, GeneratedFile)):
+            _produce(entry, env, site, problems)
+    if problems:
+        raise BuildFailed(problems)
+    return problems

@@ -4,9 +4,15 @@ It remembers, across builds and processes: the digest of every source file (trus
 size and modification time are unchanged), every news item and page parsed from it (with the
 warnings it gave), and per output folder a manifest of what each output file was made from.
 Everything is keyed by the version of this code, so a new release starts from scratch.
+
+Before a build changes an output folder it leaves a small marker file; the marker goes only when
+the cache, with the new manifest, is safely saved. A build killed in between (or a cache that
+could not be saved) therefore leaves the marker, and the next build forgets that folder's
+manifest and rebuilds it whole instead of trusting a manifest that no longer describes it.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -75,6 +81,7 @@ class BuildCache:
         self.folder = folder
         self.state = self._load()
         self._dirty = False
+        self._apply_markers()
 
     def _file(self) -> Path | None:
         return self.folder / "cache.pickle" if self.folder else None
@@ -90,6 +97,36 @@ class BuildCache:
             except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
                 pass
         return _State(code_version())
+
+    def _marker(self, output: Path) -> Path | None:
+        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+        return self.folder / f"writing-{name}" if self.folder else None
+
+    def writing(self, output: Path) -> None:
+        """Note, before changing files of `output`, that its manifest is about to go stale.
+        Raises OSError when the note cannot be written (then nothing may be changed)."""
+        marker = self._marker(output)
+        if marker is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(output.resolve()), encoding="utf-8")
+            _sync_folder(marker.parent)
+
+    def _apply_markers(self) -> None:
+        """Forget what an unfinished build may have made untrue: its folder's manifest and last build."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for marker in self.folder.glob("writing-*"):
+            try:
+                output = marker.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                output = None
+            if output is None:
+                self.state.manifests.clear()
+                self.state.last_build.clear()
+            else:
+                self.state.manifests.pop(output, None)
+                self.state.last_build.pop(output, None)
+            self._dirty = True
 
     def digest(self, path: Path) -> str:
         """The file's content digest, re-read only when its size or modification time changed."""
@@ -134,20 +171,44 @@ class BuildCache:
         self.state.last_build[str(output.resolve())] = value
         self._dirty = True
 
-    def save(self) -> None:
-        """Write the cache atomically; a cache that cannot be written is only a slower next build."""
+    def save(self) -> bool:
+        """Write the cache atomically (a temporary file renamed over it), then drop the markers of
+        `writing`. False when it cannot be written: only a slower next build, never a wrong one."""
         path = self._file()
-        if path is None or not self._dirty:
-            return
+        if path is None:
+            return True
+        tmp: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            self._dirty = False
+            if self._dirty or any(path.parent.glob("writing-*")):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                for stale in path.parent.glob(".cache-*"):  # left by a build killed while saving
+                    stale.unlink(missing_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(self.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+                tmp = None
+                for marker in path.parent.glob("writing-*"):
+                    marker.unlink(missing_ok=True)
+                self._dirty = False
         except OSError:
-            pass
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            return False
+        return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new file's name durable (best effort; not every system can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def cache_folder(source: Path) -> Path:

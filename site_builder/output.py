@@ -2,12 +2,18 @@
 
 Files are written into a staging folder beside the output; unchanged files are hard-linked from
 the previous output instead of rewritten. Only when every file is in place is the staging folder
-swapped in, so a failed or killed build leaves the previous output as it was. Top-level hidden
-files of the output (`.gitkeep`, `.htaccess`, `.well-known/`) are kept.
+swapped in, so a failed or killed build leaves the previous output as it was: on Linux the
+swap is one atomic exchange of the two folders (`renameat2`), elsewhere two renames that the
+next build completes if a kill falls between them. Top-level hidden files of the output
+(`.gitkeep`, `.htaccess`, `.well-known/`) are kept.
+
+Nothing is ever written through a symbolic link found in the output folder.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import shutil
 import tempfile
@@ -91,11 +97,16 @@ class OutputWriter:
                 self.old.rename(self.output)
 
     def _target(self, rel: str) -> tuple[Path, Path]:
+        """Where a file goes in staging, and where the previous output had it; a previous file
+        reached through a symbolic link out of the output is treated as absent."""
         path = safe_relative(rel)
         self._paths.add(path.as_posix())
         staged = self.staging.joinpath(*path.parts)
         staged.parent.mkdir(parents=True, exist_ok=True)
-        return staged, self.output.joinpath(*path.parts)
+        previous = self.output.joinpath(*path.parts)
+        if not _within(self.output, previous):
+            previous = self.staging / ".missing"
+        return staged, previous
 
     def _link_if_same(self, staged: Path, previous: Path, data: bytes | None, source: Path | None) -> bool:
         try:
@@ -160,11 +171,45 @@ class OutputWriter:
         if not report.changed and self.output.is_dir():
             self.abort()
             return report
+        if self.output.exists() and _exchange(self.staging, self.output):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now the previous output
+            return report
         if self.output.exists():
             self.output.rename(self.old)
         self.staging.rename(self.output)
         shutil.rmtree(self.old, ignore_errors=True)
         return report
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux `renameat2` with RENAME_EXCHANGE); False where
+    the system or the file system cannot."""
+    libc = _libc()
+    if libc is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.renameat2  # noqa: B018 - glibc 2.28+ only
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def _within(root: Path, path: Path) -> bool:
+    """True when `path`, symbolic links resolved, is `root` (resolved already) or inside it."""
+    real = os.path.realpath(path)
+    return real == str(root) or real.startswith(str(root).rstrip(os.sep) + os.sep)
+
+
+def _linked_out(root: Path, rel: str) -> UnsafeOutput:
+    return UnsafeOutput(f"thư mục kết quả {root} có liên kết (symlink) trỏ ra ngoài nó, trên đường dẫn {rel}.",
+                        "Hãy xóa liên kết đó (hoặc xóa cả thư mục kết quả) rồi xây dựng lại.")
 
 
 def _keep(path: Path, staged: Path) -> None:
@@ -177,24 +222,43 @@ def _keep(path: Path, staged: Path) -> None:
 
 def write_in_place(output: Path, rel: str, data: bytes) -> None:
     """Replace one output file atomically (a temporary file renamed over it)."""
-    target = output.joinpath(*safe_relative(rel).parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    write_many_in_place(output, [(rel, data)])
+
+
+def write_many_in_place(output: Path, files: list[tuple[str, bytes]]) -> None:
+    """Replace output files, each atomically: every new file is written to a temporary file
+    beside its target first, and only when all are written are they renamed over their targets.
+    A full disk or a refused write therefore changes nothing; a kill during the renames leaves
+    every file whole (old or new), and the next build redoes the rest."""
+    root = output.resolve()
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        for rel, data in files:
+            target = root.joinpath(*safe_relative(rel).parts)
+            if not _within(root, target.parent):  # checked before mkdir, which would follow the link
+                raise _linked_out(root, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
 
 
 def remove_in_place(output: Path, rels: list[str]) -> None:
     """Remove output files the build no longer makes, and folders left empty."""
+    root = output.resolve()
     for rel in rels:
         target = output.joinpath(*safe_relative(rel).parts)
+        if not _within(root, target.parent):
+            continue  # inside a folder that is a link out of the output: not ours to delete
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
         parent = target.parent

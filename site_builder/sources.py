@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
 from .legacy import decode_legacy_bytes, find_legacy_lines
-from .vietnamese import nfc
+from .vietnamese import nfc, slugify
 
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # text sources (news, pages, YAML, CSV); media are copied, not read
 # C0 and C1 controls other than tab and newline: invalid in XML feeds, invisible on pages.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -83,12 +84,76 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def find_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
-    """Files under `folder` (with one of `suffixes`, if given), hidden ones skipped, in a stable order."""
+    """Files under `folder` (with one of `suffixes`, if given), hidden ones skipped, in a stable order.
+
+    A symbolic link is listed only when it points to a file inside `folder`'s source tree (see
+    `escaping_links`, which the build runs first and which names the others as errors)."""
     if not folder.is_dir():
         return []
     found = [
         p for p in folder.rglob("*")
         if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes)
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and (not p.is_symlink() or _inside(p, folder))
     ]
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when `path`, every symbolic link resolved, lies inside `folder` (also resolved)."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def escaping_links(source: Path, problems: Problems) -> None:
+    """Every symbolic link under the source folder that points outside it (or nowhere, or in a
+    loop) is an error: the build never reads or publishes a file from elsewhere on the computer."""
+    for folder, dirs, names in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(dirs + [n for n in names if not n.startswith(".")]):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            if not _inside(path, source) or not path.exists():
+                problems.error(path, None, f'"{name}" là liên kết (symlink) trỏ ra ngoài thư mục nguồn '
+                               f"hoặc tới tệp không có: {os.readlink(path)}.",
+                               "Hãy chép tệp hoặc thư mục thật vào đây thay cho liên kết.")
+
+
+# What a published file name may contain: it becomes part of a URL on every host, so plain ASCII
+# letters, digits, "-", "_" and "." only (no spaces, Vietnamese letters, "%", "#", "?", quotes).
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+MAX_NAME_CHARS = 120
+
+
+def check_published_names(source: Path, rels: list[str], problems: Problems) -> None:
+    """Media and data files are published under their own names: a name that is not safe in a
+    URL, too long, or equal to another one but for letter case (hosts differ) is an error that
+    proposes a safe name."""
+    seen: dict[str, str] = {}
+    for rel in rels:
+        parts = rel.split("/")
+        for part in parts:
+            if len(part) > MAX_NAME_CHARS or not _SAFE_NAME.fullmatch(part):
+                stem, dot, ext = part.rpartition(".")
+                if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
+                    stem, ext = part, ""
+                proposal = (slugify(stem)[:MAX_NAME_CHARS - 11] or "tep") + (f".{ext.lower()}" if ext else "")
+                problems.error(source / rel, None,
+                               f'tên "{_printable(part)}" không dùng được trong địa chỉ trang '
+                               f"(chỉ dùng chữ không dấu, số, dấu -, _ và ., tối đa {MAX_NAME_CHARS} ký tự).",
+                               f'Hãy đổi tên thành "{proposal}" và sửa các chỗ dẫn tới tệp này.')
+                break
+        else:
+            folded = rel.lower()
+            if folded in seen:
+                problems.error(source / rel, None, f'tên tệp trùng với "{seen[folded]}" nếu không phân biệt chữ hoa, chữ thường.',
+                               "Nhiều máy chủ coi hai tên này là một; hãy đổi tên một trong hai tệp.")
+            else:
+                seen[folded] = rel
+
+
+def _printable(name: str) -> str:
+    """A file name as shown in a message: control characters written as hex escapes, shortened."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+    return _short(shown, 60)
