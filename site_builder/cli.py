@@ -1,12 +1,13 @@
-"""Command line: `site-builder build | serve | new`. Exit 0 ok, 1 content errors, 2 usage errors."""
+"""Command line: `site-builder build | check | serve | new`. Exit 0 ok, 1 content errors, 2 usage errors."""
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .build import build
+from .build import build, check
 from .config import load_config
 from .errors import BuildFailed, Problems
 from .fix_encoding import fix_encoding
@@ -21,7 +22,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder", description="Xây dựng trang bản tin tĩnh từ thư mục nguồn.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,new,fix-encoding}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,new,fix-encoding}")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--source", type=Path, default=Path("content"), help="thư mục nguồn (mặc định: content)")
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="đăng cả bài nháp và bài hẹn giờ")
     b.add_argument("--portable", action="store_true",
                    help="liên kết trỏ thẳng tới …/index.html, để mở trang từ ổ đĩa hay USB không cần máy chủ")
+
+    c = sub.add_parser("check", help="kiểm tra nguồn như khi xây dựng, không ghi gì")
+    common(c)
+    c.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi (mã thoát 1)")
+    c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp và bài hẹn giờ như khi đăng")
 
     s = sub.add_parser("serve", help="xây dựng, phục vụ tại 127.0.0.1 và tự tải lại khi sửa")
     common(s)
@@ -59,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(args)
+    if args.command == "check":
+        return _check(args)
     if args.command == "serve":
         from .serve import serve
         serve(args.source, args.output, args.host, args.port, args.drafts)
@@ -77,8 +85,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"{args.output}: Lỗi: không ghi được thư mục kết quả ({exc.strerror}).\n"
-              "    Hãy kiểm tra quyền ghi và dung lượng đĩa. Trang cũ vẫn giữ nguyên.", file=sys.stderr)
+        print(_os_error(exc, args.source, args.output), file=sys.stderr)
         return EXIT_CONTENT
     print_problems(result.problems)
     if result.report.changed:
@@ -88,6 +95,51 @@ def _build(args: argparse.Namespace) -> int:
     else:
         print("Không có gì thay đổi.", file=sys.stderr)
     return EXIT_OK
+
+
+_REASONS = {
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "đã hết hạn mức dung lượng",
+    errno.EFBIG: "tệp vượt quá kích thước cho phép",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không được phép ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
+
+
+def _os_error(exc: OSError, source: Path, output: Path) -> str:
+    """A refused read or write, said in Vietnamese with the folder it concerns and what to do."""
+    reason = _REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = Path(exc.filename) if isinstance(exc.filename, str) else None
+    if where is not None and where.resolve().is_relative_to(source.resolve()) and exc.errno not in (errno.ENOSPC, errno.EFBIG):
+        return (f"{where}: Lỗi: không đọc được tệp nguồn ({reason}).\n"
+                "    Hãy kiểm tra tệp còn tồn tại và có quyền đọc, rồi xây dựng lại. Trang cũ vẫn giữ nguyên.")
+    return (f"{output}: Lỗi: không ghi được thư mục kết quả ({reason}).\n"
+            "    Hãy giải phóng dung lượng đĩa hoặc cấp quyền ghi cho thư mục này (và thư mục chứa nó), "
+            "rồi xây dựng lại. Trang cũ vẫn giữ nguyên.")
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Everything a build checks, writing nothing; `--strict` fails on warnings too."""
+    try:
+        problems = check(args.source, include_drafts=args.drafts)
+    except BuildFailed as failed:
+        problems = failed.problems
+    except OSError as exc:
+        print(_os_error(exc, args.source, args.source), file=sys.stderr)
+        return EXIT_CONTENT
+    for problem in problems.warnings + problems.errors:
+        print(problem.format(), file=sys.stderr)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    failed = errors > 0 or (args.strict and warnings > 0)
+    if not failed:
+        print(f"Kiểm tra xong: không có lỗi, {warnings} cảnh báo.", file=sys.stderr)
+    elif errors:
+        print(f"Kiểm tra xong: có {errors} lỗi, {warnings} cảnh báo. Hãy sửa rồi kiểm tra lại.", file=sys.stderr)
+    else:
+        print(f"Kiểm tra xong: không có lỗi, nhưng có {warnings} cảnh báo (--strict coi cảnh báo là lỗi). "
+              "Hãy sửa rồi kiểm tra lại.", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
