@@ -115,8 +115,8 @@ def escaping_links(source: Path, problems: Problems) -> None:
             if not path.is_symlink():
                 continue
             if not _inside(path, source) or not path.exists():
-                problems.error(path, None, f'"{name}" là liên kết (symlink) trỏ ra ngoài thư mục nguồn '
-                               f"hoặc tới tệp không có: {os.readlink(path)}.",
+                problems.error(Path(folder) / _escaped(name), None, f'"{_escaped(name)}" là liên kết (symlink) trỏ ra ngoài thư mục nguồn '
+                               f"hoặc tới tệp không có: {_escaped(os.readlink(path))}.",
                                "Hãy chép tệp hoặc thư mục thật vào đây thay cho liên kết.")
 
 
@@ -139,21 +139,21 @@ def check_published_names(source: Path, rels: list[str], problems: Problems) -> 
                 if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
                     stem, ext = part, ""
                 proposal = (slugify(stem)[:MAX_NAME_CHARS - 11] or "tep") + (f".{ext.lower()}" if ext else "")
-                problems.error(source / rel, None,
-                               f'tên "{_printable(part)}" không dùng được trong địa chỉ trang '
+                problems.error(source / _escaped(rel), None,
+                               f'tên "{_short(_escaped(part), 60)}" không dùng được trong địa chỉ trang '
                                f"(chỉ dùng chữ không dấu, số, dấu -, _ và ., tối đa {MAX_NAME_CHARS} ký tự).",
                                f'Hãy đổi tên thành "{proposal}" và sửa các chỗ dẫn tới tệp này.')
                 break
         else:
             folded = rel.lower()
             if folded in seen:
-                problems.error(source / rel, None, f'tên tệp trùng với "{seen[folded]}" nếu không phân biệt chữ hoa, chữ thường.',
+                problems.error(source / _escaped(rel), None, f'tên tệp trùng với "{seen[folded]}" nếu không phân biệt chữ hoa, chữ thường.',
                                "Nhiều máy chủ coi hai tên này là một; hãy đổi tên một trong hai tệp.")
             else:
                 seen[folded] = rel
 
 
-def _printable(name: str) -> str:
-    """A file name as shown in a message: control characters written as hex escapes, shortened."""
-    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
-    return _short(shown, 60)
+def _escaped(name: str) -> str:
+    """A file name as shown in a message: control characters written as hex escapes, so one
+    problem stays on one line."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
