@@ -16,6 +16,7 @@ import frontmatter
 from .config import SiteConfig
 from .cache import BuildCache, Parsed, digest_bytes
 from .errors import Level, Problems, SourceError
+from . import images
 from .markdown_render import MarkdownRenderer
 from .sanitize import Policy, policy_for, sanitize
 from .sources import SourceText, find_files, read_text
@@ -53,6 +54,7 @@ class Item:
     figures: Any
     lines: dict[str, int]
     body_html: str
+    image_size: tuple[int, int] | None = None   # (width, height) of `image`, for the <img> tag
 
     def line_of(self, key: str) -> int:
         """The file line of a front matter key (the first line of the front matter if absent)."""
@@ -227,6 +229,10 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
         elif not image_alt:
             problems.error(path, f.line("image"), "ảnh thiếu mô tả (image_alt).",
                            'Hãy thêm "image_alt: ..." mô tả nội dung ảnh cho người không nhìn thấy ảnh.')
+    image_size = images.dimensions(source / image) if image else None
+    if image and image_size is None:
+        problems.error(path, f.line("image"), f'không đọc được kích thước ảnh "{image}" (tệp hỏng hoặc không phải ảnh PNG, JPEG, GIF, WebP, SVG).',
+                       "Hãy lưu lại ảnh ở một trong các dạng này rồi chép vào content/media/.")
     slug_text = f.text("slug")
     slug = slugify(slug_text) if slug_text else slugify(title or "")
     if slug_text is not None and not slug:
@@ -250,7 +256,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
         source=path, rel=path.relative_to(source).as_posix(), title=title, date=date, updated=updated,
         units=unit_ids, category=category, tags=tags, authors=authors, summary=summary,
         image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
-        lines=dict(meta.lines), body_html=body_html,
+        lines=dict(meta.lines), body_html=body_html, image_size=image_size,
     )
 
 
@@ -271,6 +277,8 @@ def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Pro
           policy: Policy) -> str | None:
     """The body's HTML, sanitised; each removal of raw HTML is a warning at its line."""
     html = renderer.convert(parsed.body)
+    for image in renderer.image_problems:
+        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     if html is None:
         problems.error(path, parsed.first_line, "nội dung bài lồng nhau quá sâu (danh sách hoặc trích dẫn nhiều cấp).",
                        "Hãy giảm số cấp thụt lề của danh sách hoặc trích dẫn.")
@@ -341,7 +349,7 @@ def _renderer(known: dict[str, str]) -> MarkdownRenderer:
     """This process's renderer for the current job: converters survive from file to file."""
     global _RENDERER
     if _RENDERER is None or _RENDERER.known is not known:
-        _RENDERER = MarkdownRenderer(known)
+        _RENDERER = MarkdownRenderer(known, _JOB.source if _JOB is not None else None)
     return _RENDERER
 
 

@@ -4,15 +4,28 @@ Python-Markdown's "extra" features cost time on every body, used or not, so each
 converted with only the extensions whose syntax it contains; the output is the same as with all
 of them (tests/test_markdown_render.py). Converters are made once per extension set and reused
 (`reset()`), since creating Python-Markdown instances is slow.
+
+Images written in Markdown whose address points into `media/` get their real width and height
+(site_builder/images.py) and `loading="lazy"`: a body image is never the first thing on screen,
+and a page that knows its image sizes does not jump while loading. An image that is missing or
+unreadable becomes a problem with its body line (`image_problems`). Raw HTML `<img>` tags are
+left as written.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
+from . import images
 from .vietnamese import slugify
 
 _ALWAYS = ["sane_lists", "toc"]
@@ -29,11 +42,106 @@ _OPTIONAL: list[tuple[str, Callable[[str], bool]]] = [
     ("md_in_html", lambda t: "<" in t),
 ]
 ALL_EXTENSIONS = ["extra", *_ALWAYS]
+# Addresses that may point into media/, as written in a body (for cache digests and lines).
+_MEDIA_REF = re.compile(r"/?media/[^\s()\[\]<>\"']+")
 
 
-def _new_converter(extensions: list[str]) -> markdown.Markdown:
+@dataclass(frozen=True)
+class ImageProblem:
+    """A body image the build cannot size: `line` counts from the body's first line (1)."""
+
+    src: str
+    line: int
+    message: str
+    hint: str
+
+
+class MediaImages:
+    """Sizes of the images under `source`/media, read once per file and process."""
+
+    def __init__(self, source: Path) -> None:
+        self.media = source / "media"
+        self._sizes: dict[str, tuple[int, int] | str] = {}
+
+    def target(self, src: str) -> str | None:
+        """The path under media/ that a body address names ("media/a.png", "/media/a.png"),
+        or None for addresses elsewhere (other hosts, other folders)."""
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            return None
+        path = unquote(parts.path).lstrip("/")
+        return path[len("media/"):] if path.startswith("media/") else None
+
+    def size(self, rel: str) -> tuple[int, int] | str:
+        """(width, height), or why not: "missing", "outside" (of media/) or "unreadable"."""
+        if rel not in self._sizes:
+            self._sizes[rel] = self._read(rel)
+        return self._sizes[rel]
+
+    def _read(self, rel: str) -> tuple[int, int] | str:
+        path = self.media / rel
+        try:
+            path.resolve().relative_to(self.media.resolve())
+        except (ValueError, OSError):
+            return "outside"
+        if not path.is_file():
+            return "missing"
+        return images.dimensions(path) or "unreadable"
+
+    def signature(self, text: str) -> str:
+        """What the HTML of `text` depends on besides the text: the stamps of the media it names."""
+        stamps = []
+        for ref in sorted(set(_MEDIA_REF.findall(text))):
+            rel = self.target(ref)
+            if rel is None:
+                continue
+            try:
+                stat = (self.media / rel).stat()
+                stamps.append(f"{rel}:{stat.st_size}:{stat.st_mtime_ns}")
+            except (OSError, ValueError):
+                stamps.append(f"{rel}:-")
+        return "\n".join(stamps)
+
+
+class _ImageSizes(Treeprocessor):
+    """Width, height and lazy loading for every body image that points into media/."""
+
+    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: ET.Element) -> None:
+        media = self.owner.media
+        if media is None:
+            return
+        for img in root.iter("img"):
+            src = img.get("src", "")
+            rel = media.target(src)
+            if rel is None:
+                continue
+            size = media.size(rel)
+            if isinstance(size, str):
+                self.owner.report_image(src, size)
+                continue
+            if img.get("width") is None and img.get("height") is None:
+                img.set("width", str(size[0]))
+                img.set("height", str(size[1]))
+            img.set("loading", img.get("loading") or "lazy")
+
+
+class _ImageSizesExtension(Extension):
+    def __init__(self, owner: "MarkdownRenderer") -> None:
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_ImageSizes(md, self.owner), "image_sizes", 4)   # after toc
+
+
+def _new_converter(extensions: list[str], owner: "MarkdownRenderer | None" = None) -> markdown.Markdown:
+    """A converter; with `owner`, body images are sized from owner's media folder."""
     return markdown.Markdown(
-        extensions=extensions,
+        extensions=[*extensions, *([_ImageSizesExtension(owner)] if owner is not None else [])],
         extension_configs={"toc": {"slugify": slugify, "permalink": False}},
         output_format="html",
     )
@@ -44,24 +152,51 @@ def extensions_for(text: str) -> tuple[str, ...]:
     return tuple(name for name, used in _OPTIONAL if used(text))
 
 
-class MarkdownRenderer:
-    """Converters by extension set, and bodies already converted (by digest)."""
+_IMAGE_MESSAGES = {
+    "missing": ('không tìm thấy ảnh "{src}".',
+                "Hãy chép ảnh vào content/media/ và ghi đường dẫn bắt đầu bằng media/, ví dụ ![Mô tả](media/2024/anh.jpg)."),
+    "outside": ('ảnh "{src}" nằm ngoài thư mục media của trang.',
+                "Hãy chép ảnh vào content/media/ và ghi đường dẫn bắt đầu bằng media/."),
+    "unreadable": ('không đọc được kích thước ảnh "{src}" (tệp hỏng hoặc không phải ảnh PNG, JPEG, GIF, WebP, SVG).',
+                   "Hãy lưu lại ảnh ở một trong các dạng này rồi chép vào content/media/."),
+}
 
-    def __init__(self, known: dict[str, str] | None = None) -> None:
+
+class MarkdownRenderer:
+    """Converters by extension set, and bodies already converted (by digest).
+
+    With `source` (the site's source folder), body images pointing into media/ are sized and
+    the digest of a body covers the stamps of the media files it names.
+    """
+
+    def __init__(self, known: dict[str, str] | None = None, source: Path | None = None) -> None:
         self.known = known if known is not None else {}
+        self.source = source
+        self.media = MediaImages(source) if source is not None else None
         self.last_digest = ""
+        self.image_problems: list[ImageProblem] = []
+        self._text = ""
         self._converters: dict[tuple[str, ...], markdown.Markdown] = {}
+
+    def report_image(self, src: str, reason: str) -> None:
+        """Record an image the treeprocessor could not size, with the body line naming it."""
+        line = next((n for n, text in enumerate(self._text.split("\n"), 1) if src in text), 1)
+        message, hint = _IMAGE_MESSAGES[reason]
+        self.image_problems.append(ImageProblem(src, line, message.format(src=src), hint))
 
     def convert(self, text: str) -> str | None:
         """HTML of a body, or None when Python-Markdown cannot handle it (nesting too deep)."""
-        self.last_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.image_problems = []
+        self._text = text
+        stamped = text if self.media is None or "media/" not in text else text + "\0" + self.media.signature(text)
+        self.last_digest = hashlib.sha256(stamped.encode("utf-8")).hexdigest()
         known = self.known.get(self.last_digest)
         if known is not None:
             return known
         needed = extensions_for(text)
         md = self._converters.get(needed)
         if md is None:
-            md = self._converters[needed] = _new_converter([*needed, *_ALWAYS])
+            md = self._converters[needed] = _new_converter([*needed, *_ALWAYS], self)
         md.reset()
         try:
             return md.convert(text)
