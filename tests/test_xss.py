@@ -446,3 +446,40 @@ def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError
             ran["tim-kiem/"] = [r for r in result if r] + dialogs
         browser.close()
     assert ran == {}
+
+
+def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
+    """A cached body still reports its removals; an edited front matter re-reads an unchanged body
+    with its warnings; allowing an iframe host in site.yaml re-cleans bodies built before."""
+    from conftest import SITE_YAML, make_site, news_item
+    from site_builder.build import Builder
+
+    body = "Đầu bài.\n\n<script>alert(1)</script>\n\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n"
+    source = make_site(tmp_path, news={"news/2024/a.md": news_item(body=body)})
+    output = tmp_path / "output"
+
+    def warned() -> list[tuple[int | None, str]]:
+        result = Builder(source, output, jobs=1).build(NOW)
+        return sorted((p.line, p.message.split(" (")[0]) for p in result.problems.warnings)
+
+    expected = [(9, "đã bỏ thẻ <script> trong phần nội dung"), (11, "đã bỏ khung nhúng <iframe> từ www.youtube.com")]
+    assert warned() == expected
+    assert warned() == expected                                   # nothing changed
+    item = source / "news/2024/a.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("Hội nghị", "Hội nghị mới"), encoding="utf-8")
+    assert warned() == expected                                   # front matter edited, body the same
+    page = output / "tin-tuc/2024/05/hoi-nghi-moi-tong-ket/index.html"
+    assert "<iframe" not in page.read_text(encoding="utf-8")
+    (source / "site.yaml").write_text(SITE_YAML + "iframe_hosts: [www.youtube.com]\n", encoding="utf-8")
+    assert warned() == expected[:1]
+    assert '<iframe src="https://www.youtube.com/embed/x"></iframe>' in page.read_text(encoding="utf-8")
+    (source / "site.yaml").write_text(SITE_YAML, encoding="utf-8")  # a body cleaned under the old list
+    item.write_text(item.read_text(encoding="utf-8").replace("<script>alert(1)</script>", "Giữa bài."),
+                    encoding="utf-8")
+    assert warned() == expected[1:]
+    assert "<iframe" not in page.read_text(encoding="utf-8")
+    (source / "site.yaml").write_text(SITE_YAML + "iframe_hosts: [www.youtube.com]\n", encoding="utf-8")
+    assert warned() == []
+    (source / "site.yaml").write_text(SITE_YAML, encoding="utf-8")  # its clean body is not reused now
+    assert warned() == expected[1:]
+    assert "<iframe" not in page.read_text(encoding="utf-8")
