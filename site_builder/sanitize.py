@@ -212,7 +212,7 @@ def _raw_values(tag_text: str, name: str) -> list[str]:
 
 
 _MESSAGES = {
-    "tag": ("đã bỏ thẻ {names} trong phần nội dung (thẻ HTML này không được phép).",
+    "tag": ("đã bỏ thẻ HTML {names} (không được phép trong nội dung bài).",
             "Hãy xóa thẻ này khỏi bài; nội dung bài viết bằng Markdown (xem README, mục Nội dung HTML)."),
     "event": ("đã bỏ thuộc tính {names} (mã JavaScript chạy trên trang không được phép).",
               "Hãy xóa thuộc tính này khỏi thẻ HTML."),

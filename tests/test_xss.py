@@ -244,7 +244,7 @@ def test_every_body_vector_is_a_warning_at_its_line(built: tuple[Path, Path, lis
     missing = [v for i, v in enumerate(BODY_VECTORS) if (f"content/news/2024/xss-{i}.md", BODY_START) not in warned]
     assert missing == []
     example = next(p for p in problems if p.path == "content/news/2024/xss-0.md")
-    assert example.format().startswith("content/news/2024/xss-0.md:10: Cảnh báo: đã bỏ thẻ <script>")
+    assert example.format().startswith("content/news/2024/xss-0.md:10: Cảnh báo: đã bỏ thẻ HTML <script>")
     # one warning per kind per line, not one per attribute or repeat
     per_line = [p for p in problems if p.path == "content/news/2024/xss-13.md"]
     assert len(per_line) == len({p.message for p in per_line})
@@ -462,7 +462,7 @@ def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
         result = Builder(source, output, jobs=1).build(NOW)
         return sorted((p.line, p.message.split(" (")[0]) for p in result.problems.warnings)
 
-    expected = [(9, "đã bỏ thẻ <script> trong phần nội dung"), (11, "đã bỏ khung nhúng <iframe> từ www.youtube.com")]
+    expected = [(9, "đã bỏ thẻ HTML <script>"), (11, "đã bỏ khung nhúng <iframe> từ www.youtube.com")]
     assert warned() == expected
     assert warned() == expected                                   # nothing changed
     item = source / "news/2024/a.md"
