@@ -31,10 +31,11 @@ TAGS = frozenset({
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
     "details", "summary",
 })
-# Removed with everything inside them (the rest of the removed tags keep their text).
+# Removed with everything inside them (the rest of the removed tags keep their text); an
+# <iframe> only when the site allows no iframe host.
 CONTENT_TAGS = frozenset({
     "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "object", "applet",
-    "textarea", "select", "svg", "math", "title",
+    "textarea", "select", "svg", "math", "title", "iframe",
 })
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"id", "class", "title", "lang", "dir"}),
