@@ -8,10 +8,12 @@ memory first and then replaces the changed files one by one, each atomically.
 """
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -140,6 +142,18 @@ def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes 
     if isinstance(entry, GeneratedFile):
         return entry.make()
     return None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start: end when the build process ends, even by SIGKILL (Linux), so no orphan keeps
+    writing into a staging folder that the next build is about to remove."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent was gone before the call
+        os._exit(1)
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[SourceError]]:
@@ -310,7 +324,7 @@ class Builder:
             try:
                 if self.jobs > 1 and len(indices) >= 200:
                     chunks = [indices[i::self.jobs * 4] for i in range(self.jobs * 4)]
-                    with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                    with multiprocessing.get_context("fork").Pool(self.jobs, _die_with_parent, (os.getpid(),)) as pool:
                         results = []
                         for done, items in pool.imap(_render_chunk, chunks):
                             results.append(done)

@@ -1,0 +1,238 @@
+"""Faults: a build killed at any moment, a full disk, a folder that cannot be written. The previous
+output stays complete (byte for byte), the error is clear, and the next build succeeds."""
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from site_builder import cache as cache_module
+from site_builder.build import build
+
+from conftest import REPO, SAMPLE, tree_bytes
+
+GENERATED = 40
+
+
+def write_items(source: Path, version: str, count: int = GENERATED) -> None:
+    """Add (or rewrite) `count` generated news items; each version changes every title."""
+    folder = source / "news/thu-nghiem"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"tin-{i:03d}.md").write_text(
+            f'---\ntitle: "Tin thử nghiệm {version} số {i}"\ndate: "2021-{1 + i % 12:02d}-{1 + i % 28:02d} 08:{i % 60:02d}"\n'
+            f"unit: xa-hanh-son\ncategory: Hoạt động Mặt trận\ntags: [Thử nghiệm, Nhóm {i % 7}]\n---\n\n"
+            + f"Đoạn văn {version} của bài {i}. Mặt trận các cấp đã tổ chức hội nghị.\n\n" * 20,
+            encoding="utf-8")
+
+
+def command(source: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "site_builder", "build", "--source", str(source), "--output", str(out)]
+
+
+def limited(max_bytes: int):  # type: ignore[no-untyped-def]
+    """preexec_fn: no file may grow past `max_bytes`; writes beyond fail with EFBIG, like a full disk."""
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+    return apply
+
+
+def staging_of(out: Path) -> Path:
+    return out.parent / f".{out.name}.staging"
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    """Clean builds of the two versions of the sources, each in its own folder with no cache."""
+    refs = {}
+    for version in ("A", "B"):
+        root = tmp_path_factory.mktemp(f"ref{version}")
+        source = root / "content"
+        shutil.copytree(SAMPLE, source)
+        write_items(source, version)
+        out = root / "out"
+        subprocess.run(command(source, out), check=True, capture_output=True, cwd=REPO, timeout=300)
+        refs[version] = tree_bytes(out)
+    assert refs["A"] != refs["B"]
+    return refs
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    write_items(source, "A")
+    return source
+
+
+def run(source: Path, out: Path, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    return subprocess.run(command(source, out), capture_output=True, text=True, cwd=REPO, timeout=300, **kwargs)
+
+
+# --- SIGKILL --------------------------------------------------------------------------------
+
+def test_sigkill_at_random_points_keeps_a_complete_output(site: Path, versions: dict[str, dict[str, bytes]]) -> None:
+    out = site.parent / "out"
+    started = time.perf_counter()
+    assert run(site, out).returncode == 0
+    took = time.perf_counter() - started
+    assert tree_bytes(out) == versions["A"]
+    rng = random.Random(6)
+    current, outcomes = "A", []
+    for trial in range(5):
+        target = "B" if current == "A" else "A"
+        write_items(site, target)
+        process = subprocess.Popen(command(site, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if trial % 2:  # wait for the staging folder, then a little more
+            deadline = time.monotonic() + 60
+            while not staging_of(out).exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, took / 10))
+        else:
+            time.sleep(rng.uniform(0.05, 1.0) * took)
+        had_staging = staging_of(out).exists()
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = tree_bytes(out)
+        assert now in (versions[current], versions[target]), f"trial {trial}: output is neither version"
+        if now == versions[target]:
+            current = target
+        outcomes.append((had_staging, now == versions[target]))
+    # some kill fell mid-build, with the new files half made, and left the old output as it was
+    assert any(staging and not finished for staging, finished in outcomes), outcomes
+    result = run(site, out)
+    assert result.returncode == 0, result.stderr
+    assert tree_bytes(out) == versions[target]
+    assert not staging_of(out).exists()
+
+
+def test_kill_after_writing_but_before_the_cache_is_saved(site: Path, versions: dict[str, dict[str, bytes]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output changed but the cache still describes the old one; then the sources go back. The
+    next build must not trust the old cache (a small change: in-place writes; a big one: a swap)."""
+    out = site.parent / "out"
+    build(site, out)
+    for changed in (1, GENERATED):
+        write_items(site, "B", changed)
+        monkeypatch.setattr(cache_module.BuildCache, "save", lambda self: False)  # the kill
+        build(site, out)
+        monkeypatch.undo()
+        write_items(site, "A")  # back to what the cache remembers
+        build(site, out)
+        assert tree_bytes(out) == versions["A"], changed
+
+
+# --- a full disk, a folder that cannot be written ---------------------------------------------
+
+def assert_refused(result: subprocess.CompletedProcess[str], out: Path, before: dict[str, bytes], reason: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    first = result.stderr.strip().splitlines()[0]
+    assert first.startswith(f"{out}: Lỗi: không ghi được thư mục kết quả ({reason})"), result.stderr
+    assert "Trang cũ vẫn giữ nguyên" in result.stderr
+    assert tree_bytes(out) == before
+    assert not staging_of(out).exists()
+
+
+def test_file_size_limit_like_a_full_disk(site: Path, versions: dict[str, dict[str, bytes]]) -> None:
+    out = site.parent / "out"
+    assert run(site, out).returncode == 0
+    write_items(site, "B")
+    assert_refused(run(site, out, preexec_fn=limited(8192)), out, versions["A"], "tệp vượt quá kích thước cho phép")
+    write_items(site, "A")  # then a small change, written in place
+    (site / "news/thu-nghiem/tin-000.md").write_text(
+        (site / "news/thu-nghiem/tin-000.md").read_text(encoding="utf-8").replace("nghiệm A", "nghiệm C"), encoding="utf-8")
+    assert_refused(run(site, out, preexec_fn=limited(8192)), out, versions["A"], "tệp vượt quá kích thước cho phép")
+    write_items(site, "B")
+    result = run(site, out)
+    assert result.returncode == 0 and tree_bytes(out) == versions["B"]
+
+
+def test_cache_that_cannot_be_saved_is_a_warning(site: Path, versions: dict[str, dict[str, bytes]]) -> None:
+    out = site.parent / "out"
+    biggest = max(len(data) for data in versions["B"].values())
+    assert run(site, out).returncode == 0
+    cache_file = site.parent / ".cache/site-builder/cache.pickle"
+    assert cache_file.stat().st_size > biggest + 1, "this test needs a cache bigger than every output file"
+    write_items(site, "B")
+    result = run(site, out, preexec_fn=limited(biggest + 1))
+    assert result.returncode == 0, result.stderr
+    assert "Cảnh báo: không lưu được bộ nhớ đệm" in result.stderr and "Traceback" not in result.stderr
+    assert tree_bytes(out) == versions["B"]
+    assert not list(cache_file.parent.glob(".cache-*"))  # no half-written cache left behind
+    write_items(site, "A")
+    assert run(site, out).returncode == 0 and tree_bytes(out) == versions["A"]
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make `folder` refuse new files, for root too (chattr +i), else by its mode."""
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode != 0:
+            pytest.skip("running as root without chattr: no way to make a folder read-only")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        mode = folder.stat().st_mode
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(mode)
+
+
+@pytest.mark.parametrize("change", ["all", "one"])
+def test_read_only_output_folder(site: Path, versions: dict[str, dict[str, bytes]], change: str) -> None:
+    out = site.parent / "sub" / "out"
+    assert run(site, out).returncode == 0
+    if change == "all":
+        write_items(site, "B")  # through staging, beside the output: its parent is read-only
+        locked = out.parent
+    else:
+        write_items(site, "B", 1)  # in place: the output itself is read-only
+        locked = out
+    with read_only(locked):
+        reason = "không được phép ghi" if os.geteuid() == 0 else "không có quyền ghi"
+        assert_refused(run(site, out), out, versions["A"], reason)
+    write_items(site, "B")
+    assert run(site, out).returncode == 0 and tree_bytes(out) == versions["B"]
+
+
+def test_really_full_disk(site: Path, versions: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
+    """A small tmpfs that holds the old output but not a new one beside it (root only)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    size = sum(len(d) for d in versions["A"].values()) * 3 // 2 + 4 * 1024 * 1024
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here (the RLIMIT_FSIZE test covers a full disk)")
+    try:
+        out = disk / "out"
+        assert run(site, out).returncode == 0
+        before = tree_bytes(out)  # Pagefind's index differs on tmpfs (it follows the folder's listing order)
+        filler = disk / "filler"
+        free = shutil.disk_usage(disk).free
+        with filler.open("wb") as handle:
+            handle.truncate(0)
+            handle.write(b"\0" * max(0, free - 64 * 1024))
+        write_items(site, "B")
+        assert_refused(run(site, out), out, before, "ổ đĩa đã đầy")
+        filler.unlink()
+        assert run(site, out).returncode == 0
+        after = {k: v for k, v in tree_bytes(out).items() if not k.startswith("pagefind/")}
+        assert after == {k: v for k, v in versions["B"].items() if not k.startswith("pagefind/")}
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
