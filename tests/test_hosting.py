@@ -1,0 +1,464 @@
+"""The output on a real static host and from disk.
+
+- nginx (Debian's /usr/sbin/nginx, started here on 127.0.0.1 with a generated config) serves the
+  built sample under the sub-path /ban-tin/; a crawler follows every link and resource from the
+  home page (and from the 404 page) and finds every page, nothing broken and nothing outside the
+  sub-path; chromium loads pages through nginx, search included, and every request stays there.
+- A `--portable` build opened from file:// in chromium: every link points at a file that exists,
+  every resource loads. The same check on a normal build fails, which shows it can.
+"""
+from __future__ import annotations
+
+import ctypes
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections import deque
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+from lxml import html
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from site_builder.build import build
+from site_builder.cli import main
+
+from conftest import NOW, tree_bytes
+
+NGINX = "/usr/sbin/nginx"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
+SUB_PATH = "/ban-tin/"  # the path of the sample's base_url: 404.html's links start with it
+MIME_TYPES = "/etc/nginx/mime.types"
+MAX_URLS = 5000  # the sample has ~300 files: a crawl that grows past this is looping
+
+
+# --- nginx ------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before nginx starts: ask Linux to end it if the test process dies without
+    running its teardown (killed by a timeout), so no server is left behind."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def nginx_config(root: Path, site: Path, port: int) -> str:
+    """A config that runs without root and writes only under `root`: one process (so it never
+    changes user and never leaves workers behind), temp folders and logs in `root`."""
+    types = f"include {MIME_TYPES};" if Path(MIME_TYPES).is_file() else \
+        "types { text/html html; text/css css; application/javascript js; application/json json; " \
+        "image/svg+xml svg; application/wasm wasm; text/xml xml; }"
+    temp = "\n".join(f"    {name}_temp_path {root / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""
+daemon off;
+master_process off;
+pid {root / "nginx.pid"};
+error_log {root / "error.log"} warn;
+events {{ worker_connections 64; }}
+http {{
+    {types}
+    default_type application/octet-stream;
+    access_log {root / "access.log"};
+{temp}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        location / {{ return 404; }}
+        location {SUB_PATH} {{
+            alias {site}/;
+            index index.html;
+            error_page 404 {SUB_PATH}404.html;
+        }}
+    }}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def host(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built sample served by nginx; yields "http://127.0.0.1:PORT" (no path)."""
+    root = tmp_path_factory.mktemp("nginx")
+    port = _free_port()
+    conf = root / "nginx.conf"
+    conf.write_text(nginx_config(root, built_sample, port), encoding="utf-8")
+    process = subprocess.Popen([NGINX, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=_die_with_parent)
+    try:
+        for _ in range(200):  # up to ~10 s for nginx to listen
+            if process.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        if process.poll() is not None:
+            log = (root / "error.log").read_text() if (root / "error.log").exists() else ""
+            pytest.fail(f"nginx did not start: {process.stdout.read().decode() if process.stdout else ''} {log}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+class Client:
+    """Plain HTTP/1.1 GETs over one kept-alive connection; redirects are not followed (a link
+    that needs one is a link to fix)."""
+
+    def __init__(self, origin: str) -> None:
+        parts = urlsplit(origin)
+        self.host, self.port = parts.hostname or "", parts.port or 80
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+
+    def get(self, path: str) -> tuple[int, str, bytes]:
+        for attempt in (1, 2):
+            try:
+                self.conn.request("GET", path)
+                response = self.conn.getresponse()
+                return response.status, response.getheader("Content-Type", ""), response.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_SKIP = ("mailto:", "tel:", "data:", "javascript:")
+
+
+def references(url: str, content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """(what, absolute URL) of every link and resource a page or stylesheet names."""
+    found: list[tuple[str, str]] = []
+    if content_type.startswith("text/html"):
+        doc = html.fromstring(body)
+        for element in doc.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attr in ("href", "src", "action", "data-pagefind", "data-filters"):
+                value = element.get(attr)
+                if value is not None:
+                    what = f"<{element.tag} {attr}>"
+                    if element.tag == "link" and element.get("rel") == "canonical":
+                        what = "canonical"
+                    found.append((what, value))
+            for attr in ("srcset", "imagesrcset"):
+                for candidate in (element.get(attr) or "").split(","):
+                    if candidate.strip():
+                        found.append((f"<{element.tag} {attr}>", candidate.split()[0]))
+            if element.tag == "style" and element.text:
+                found.extend(("css url()", m.group(2)) for m in _CSS_URL.finditer(element.text))
+            if element.get("style"):
+                found.extend(("css url()", m.group(2)) for m in _CSS_URL.finditer(element.get("style")))
+    elif content_type.startswith("text/css"):
+        found.extend(("css url()", m.group(2)) for m in _CSS_URL.finditer(body.decode("utf-8")))
+    return [(what, urldefrag(urljoin(url, value.strip()))[0]) for what, value in found
+            if not value.strip().startswith(_SKIP) and not value.startswith("#")]
+
+
+def _request_path(url: str) -> str:
+    parts = urlsplit(url)
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module")
+def crawl(host: str, built_sample: Path) -> dict[str, object]:
+    """Everything reachable from /ban-tin/ and from the 404 page, fetched once."""
+    client = Client(host)
+    site = host + SUB_PATH
+    status: dict[str, int] = {}
+    referrers: dict[str, list[str]] = {}
+    outside: list[tuple[str, str, str]] = []
+    external: list[tuple[str, str, str]] = []
+    queue = deque([site])
+    missing = site + "khong-co-trang-nay/"
+    queue.append(missing)  # the 404 page, served at a depth it does not live at
+    seen = {site, missing}
+    bodies: dict[str, bytes] = {}
+    try:
+        while queue:
+            url = queue.popleft()
+            code, content_type, body = client.get(_request_path(url))
+            status[url] = code
+            bodies[url] = body
+            if code != 200 and url != missing:
+                continue  # a broken link, reported by the test; its error page is not crawled again
+            assert len(seen) < MAX_URLS, "the crawl does not end: links that grow at every step?"
+            for what, target in references(url, content_type, body):
+                if not target.startswith(("http://", "https://")):
+                    outside.append((url, what, target))
+                    continue
+                if not target.startswith(host + "/"):
+                    external.append((url, what, target))
+                    continue
+                if not urlsplit(target).path.startswith(SUB_PATH):
+                    outside.append((url, what, target))
+                    continue
+                bare = target.split("?", 1)[0]
+                referrers.setdefault(bare, []).append(url)
+                if bare not in seen:
+                    seen.add(bare)
+                    queue.append(bare)
+    finally:
+        client.close()
+    return {"status": status, "referrers": referrers, "outside": outside, "external": external,
+            "bodies": bodies, "site": site, "missing": missing}
+
+
+def _file_of(url: str, site: str) -> str:
+    path = unquote(url[len(site):])
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def test_nginx_serves_every_page_with_no_broken_link(crawl: dict, built_sample: Path) -> None:
+    status, site = crawl["status"], crawl["site"]
+    broken = {url: (code, crawl["referrers"].get(url, [])[:3]) for url, code in status.items()
+              if code != 200 and url != crawl["missing"]}
+    assert broken == {}
+    assert status[crawl["missing"]] == 404
+    assert crawl["bodies"][crawl["missing"]] == (built_sample / "404.html").read_bytes()
+    reached = {_file_of(url, site) for url, code in status.items() if code == 200}
+    on_disk = {p.relative_to(built_sample).as_posix() for p in built_sample.rglob("*")
+               if p.is_file() and not p.name.startswith(".")}  # the build's own marker file
+    pages = {p for p in on_disk if p.endswith(".html")}
+    # 404.html is reached as the error page of a missing address, not by a link
+    assert pages - reached == {"404.html"}
+    assert len(pages) > 150
+    # every other file is reached too, except what only machines ask for by name
+    unlinked = on_disk - reached - pages
+    assert {p for p in unlinked if not p.startswith("pagefind/")} == {"robots.txt", "sitemap.xml"}
+
+
+def test_no_link_leaves_the_sub_path(crawl: dict) -> None:
+    assert crawl["outside"] == []
+    # the only absolute links to another host are the canonical ones, to base_url: never fetched
+    assert {what for _, what, _ in crawl["external"]} <= {"canonical"}
+    assert all(t.startswith("https://mttq.example.gov.vn/ban-tin/") for _, _, t in crawl["external"])
+
+
+def test_404_page_links_work_at_any_depth(crawl: dict) -> None:
+    """The error page is served for /ban-tin/khong-co-trang-nay/: its links must still resolve."""
+    linked_from_404 = [url for url, refs in crawl["referrers"].items() if crawl["missing"] in refs]
+    assert len(linked_from_404) > 5
+    assert all(crawl["status"][url] == 200 for url in linked_from_404)
+
+
+def test_nginx_serves_the_search_bundle_and_machine_files(host: str, built_sample: Path) -> None:
+    """Files no page links to: robots.txt, the sitemap, and the Pagefind bundle the search page loads."""
+    client = Client(host)
+    try:
+        names = ["robots.txt", "sitemap.xml"] + sorted(p.relative_to(built_sample).as_posix()
+                                                       for p in (built_sample / "pagefind").rglob("*") if p.is_file())
+        bad = {}
+        for name in names:
+            code, content_type, body = client.get(_request_path(host + SUB_PATH + name))
+            if code != 200 or body != (built_sample / name).read_bytes():
+                bad[name] = code
+        assert bad == {}
+        assert client.get(SUB_PATH + "pagefind/pagefind.js")[1].startswith(("application/javascript", "text/javascript"))
+    finally:
+        client.close()
+
+
+# --- chromium through nginx ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+class Recorder:
+    """Every request a page makes, the failed ones and the HTTP errors."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[tuple[str, int]] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: self.errors.append((r.url, r.status)) if r.status >= 400 else None)
+
+
+def _pick(crawl: dict, pattern: str, needle: bytes) -> str:
+    for url, body in sorted(crawl["bodies"].items()):
+        if re.search(pattern, url) and needle in body:
+            return url
+    raise AssertionError(f"no page matches {pattern} with {needle!r}")
+
+
+def test_pages_in_chromium_stay_on_the_sub_path(browser: Browser, crawl: dict) -> None:
+    site = crawl["site"]
+    pages = [
+        site,
+        site + "tin-tuc/",
+        _pick(crawl, r"/tin-tuc/\d{4}/\d\d/[^/]+/$", b"<img"),  # an article with an image
+        _pick(crawl, r"/don-vi/[^/]+/$", b"<svg"),  # a unit page with a chart
+        site + "so-lieu/",
+        site + "tim-kiem/?q=giam+sat",
+    ]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        seen = Recorder(page)
+        for url in pages:
+            response = page.goto(url, wait_until="networkidle")
+            assert response is not None and response.status == 200, url
+        page.wait_for_function("document.querySelectorAll('#ket-qua li').length > 0", timeout=20000)
+        results = page.eval_on_selector_all("#ket-qua li a", "links => links.map(a => a.href)")
+        assert results and all(r.startswith(site) for r in results)
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("#ket-qua li a")
+        assert page.url == results[0]
+        response = page.goto(crawl["missing"], wait_until="networkidle")
+        assert response is not None and response.status == 404
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("nav a[href$='/tin-tuc/']")  # a link of the 404 page, served away from its folder
+        assert page.url == site + "tin-tuc/"
+    finally:
+        context.close()
+    assert seen.failed == []
+    assert [e for e in seen.errors if e != (crawl["missing"], 404)] == []
+    assert [url for url in seen.requests if not url.startswith(site)] == []
+    assert any("/pagefind/" in url and url.endswith(".pf_fragment") for url in seen.requests)
+
+
+# --- --portable, opened from disk ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def portable(sample_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built with `site-builder build --portable` (through the command line)."""
+    output = tmp_path_factory.mktemp("portable") / "output"
+    assert main(["build", "--source", str(sample_copy), "--output", str(output), "--portable"]) == 0
+    return output
+
+
+def _article_with_image(output: Path) -> Path:
+    for path in sorted(output.glob("tin-tuc/*/*/*/index.html")):
+        if b"<img" in path.read_bytes():
+            return path
+    raise AssertionError("the sample has no article with an image")
+
+
+def broken_on_disk(output: Path, page: Path) -> list[str]:
+    """Links and resources of a page that do not name an existing file when opened from disk
+    (a folder is broken: without a server, file:// shows a listing, not its index.html)."""
+    broken = []
+    doc = html.fromstring(page.read_bytes())
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attr in ("href", "src", "action"):
+            value = element.get(attr)
+            if value is None or value.startswith(_SKIP) or value.startswith("#"):
+                continue
+            if value.startswith(("http://", "https://")):
+                if not (element.tag == "link" and element.get("rel") == "canonical"):
+                    broken.append(f"{attr}={value} (another host)")
+                continue
+            path, fragment = urldefrag(value.split("?", 1)[0])
+            target = (page.parent / unquote(path)).resolve()
+            if not target.is_file() or output.resolve() not in target.parents:
+                broken.append(f"{attr}={value}")
+            elif fragment and target.suffix == ".html":
+                ids = html.fromstring(target.read_bytes()).xpath("//@id")
+                if fragment not in ids:
+                    broken.append(f"{attr}={value} (no #{fragment})")
+    return broken
+
+
+def test_portable_links_name_files_that_exist(portable: Path, built_sample: Path) -> None:
+    pages = [p for p in portable.rglob("*.html")]
+    broken = {p.relative_to(portable).as_posix(): b for p in pages if (b := broken_on_disk(portable, p))}
+    assert broken == {}
+    # the same check on a normal build fails: links end in "/" there, which only a server resolves
+    normal = broken_on_disk(built_sample, built_sample / "index.html")
+    assert any(b.startswith("href=tin-tuc/") for b in normal)
+
+
+@pytest.mark.parametrize("which", ["home", "article"])
+def test_portable_pages_open_from_disk_in_chromium(browser: Browser, portable: Path, which: str) -> None:
+    start = portable / "index.html" if which == "home" else _article_with_image(portable)
+    root = portable.resolve().as_uri() + "/"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        seen = Recorder(page)
+        page.goto(start.resolve().as_uri(), wait_until="networkidle")
+        anchors = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        resources = page.eval_on_selector_all("link[href], img[src], script[src]",
+                                              "els => els.map(e => e.href || e.src)")
+        styled = page.evaluate("getComputedStyle(document.querySelector('.site-header')).display")
+        images = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
+        # follow the menu's "Tin tức" link as a reader would
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("nav a:text-is('Tin tức')")
+        assert page.url == root + "tin-tuc/index.html"
+        assert page.locator("h1").count() == 1
+    finally:
+        context.close()
+    assert seen.failed == [] and seen.errors == []
+    assert all(url.startswith(root) for url in seen.requests), seen.requests
+    assert styled and all(images)
+    if which == "article":
+        assert images
+    local = [u for u in anchors + resources if u.startswith("file://")]
+    assert len(local) > 10
+    missing = []
+    for url in local:
+        path = Path(unquote(urlsplit(url).path))
+        if not path.is_file() or not url.startswith(root):
+            missing.append(url)
+    assert missing == []
+    others = [u for u in anchors + resources if not u.startswith(("file://", "mailto:", "tel:"))]
+    assert all(u.startswith("https://mttq.example.gov.vn/ban-tin/") for u in others)  # canonical only
+
+
+def test_portable_changes_only_links_and_builds_do_not_mix(sample_copy: Path, tmp_path: Path,
+                                                           built_sample: Path) -> None:
+    """A portable build, then a normal one into the same folder, gives exactly the normal output
+    (the cache knows the two apart); portable pages differ from normal ones only in their links."""
+    output = tmp_path / "output"
+    build(sample_copy, output, now=NOW, portable=True)
+    portable_files = tree_bytes(output)
+    build(sample_copy, output, now=NOW)
+    normal = tree_bytes(built_sample)
+    assert {k: v for k, v in tree_bytes(output).items() if not k.startswith(".")} == \
+        {k: v for k, v in normal.items() if not k.startswith(".")}
+    assert portable_files.keys() == tree_bytes(output).keys()
+    link = re.compile(rb'((?:href|src|action|data-pagefind|data-filters)=")([^"]*)"')
+    for rel, data in normal.items():
+        if rel.endswith(".html") and rel != "404.html":
+            def strip(text: bytes) -> bytes:
+                return link.sub(lambda m: m.group(1) + m.group(2).replace(b"index.html", b"") + b'"', text)
+            assert strip(portable_files[rel]) == strip(data).replace(b'href="./"', b'href=""'), rel
