@@ -462,3 +462,18 @@ def test_portable_changes_only_links_and_builds_do_not_mix(sample_copy: Path, tm
             def strip(text: bytes) -> bytes:
                 return link.sub(lambda m: m.group(1) + m.group(2).replace(b"index.html", b"") + b'"', text)
             assert strip(portable_files[rel]) == strip(data).replace(b'href="./"', b'href=""'), rel
+
+
+@pytest.mark.parametrize("root, target, expected", [
+    ("../../", "tin-tuc/", "../../tin-tuc/index.html"),
+    ("", "", "index.html"),
+    ("../", "don-vi/x/#so-lieu", "../don-vi/x/index.html#so-lieu"),
+    ("../", "tim-kiem/?q=a/b", "../tim-kiem/index.html?q=a/b"),
+    ("../", "feed.xml", "../feed.xml"),
+    ("../", "media/2020/a.svg", "../media/2020/a.svg"),
+])
+def test_portable_link_form(root: str, target: str, expected: str) -> None:
+    from site_builder.render import relative
+
+    assert relative(root, target, portable=True) == expected
+    assert relative(root, target) == (root + target or "./")
