@@ -46,6 +46,7 @@ class YamlProblem:
 
 
 _MAX_DEPTH = 100
+_TOO_DEEP = f"YAML lồng nhau quá sâu (quá {_MAX_DEPTH} cấp danh sách hoặc mục con)"
 
 
 class _Constructing:
@@ -140,13 +141,15 @@ def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem
         if node is None:
             return None, None
         if _depth(node, _MAX_DEPTH):
-            return None, YamlProblem(node.start_mark.line + 1 + line_offset, "YAML lồng nhau quá sâu")
+            return None, YamlProblem(node.start_mark.line + 1 + line_offset, _TOO_DEEP)
         return loader.construct_document(node), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark is not None else None
         return None, YamlProblem(line, _describe(exc))
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except RecursionError:  # the composer recurses once per level, far below any crash
+        return None, YamlProblem(1 + line_offset, _TOO_DEEP)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         return None, YamlProblem(None, f"YAML không đọc được ({type(exc).__name__})")
     finally:
         loader.dispose()
