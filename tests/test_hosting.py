@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from site_builder.build import build
 from site_builder.cli import main
+from site_builder.render import relative
 
 from conftest import NOW, tree_bytes
 
@@ -473,7 +474,5 @@ def test_portable_changes_only_links_and_builds_do_not_mix(sample_copy: Path, tm
     ("../", "media/2020/a.svg", "../media/2020/a.svg"),
 ])
 def test_portable_link_form(root: str, target: str, expected: str) -> None:
-    from site_builder.render import relative
-
     assert relative(root, target, portable=True) == expected
     assert relative(root, target) == (root + target or "./")
