@@ -55,6 +55,7 @@ class Item:
     lines: dict[str, int]
     body_html: str
     image_size: tuple[int, int] | None = None   # (width, height) of `image`, for the <img> tag
+    body_media: tuple[str, ...] = ()            # media files the body's images name (page dependencies)
 
     def line_of(self, key: str) -> int:
         """The file line of a front matter key (the first line of the front matter if absent)."""
@@ -257,6 +258,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
         units=unit_ids, category=category, tags=tags, authors=authors, summary=summary,
         image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
         lines=dict(meta.lines), body_html=body_html, image_size=image_size,
+        body_media=renderer.media_refs(parsed.body),
     )
 
 
@@ -412,11 +414,25 @@ def _known_html(cache: BuildCache | None, policy: Policy) -> dict[str, str]:
             if p.value is not None and p.body_digest.endswith(suffix)}
 
 
+def _media_stamps(source: Path, media: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and times of the media files: items carry image sizes, so a file replaced
+    under the same name must read them again."""
+    stamps = []
+    for rel in media:
+        try:
+            stat = (source / rel).stat()
+        except OSError:
+            continue
+        stamps.append((rel, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
 def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
                cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
     paths = find_files(source / "news", (".md", ".markdown"))
     policy = _policy(config)
-    context = digest_bytes(repr((config.timezone.key, sorted(units.units), media, policy.key)).encode())
+    context = digest_bytes(repr((config.timezone.key, sorted(units.units), _media_stamps(source, media),
+                                 policy.key)).encode())
     job = _Job(source, config, units, False, _known_html(cache, policy))
     return [i for i in _load_all(paths, job, problems, cache, context, jobs) if isinstance(i, Item)]
 

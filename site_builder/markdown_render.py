@@ -178,6 +178,13 @@ class MarkdownRenderer:
         self._text = ""
         self._converters: dict[tuple[str, ...], markdown.Markdown] = {}
 
+    def media_refs(self, text: str) -> tuple[str, ...]:
+        """The files under media/ that `text` names ("media/2020/a.png"), sorted."""
+        if self.media is None or "media/" not in text:
+            return ()
+        found = {self.media.target(ref) for ref in _MEDIA_REF.findall(text)}
+        return tuple(sorted("media/" + rel for rel in found if rel))
+
     def report_image(self, src: str, reason: str) -> None:
         """Record an image the treeprocessor could not size, with the body line naming it."""
         line = next((n for n, text in enumerate(self._text.split("\n"), 1) if src in text), 1)

@@ -186,12 +186,14 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
     p.add("", "home.html", {i.rel for i in items[: site.config.per_page]} | figure_deps, "site.yaml",
           items=items[: site.config.per_page], root_unit=root, figures=summaries[root.id])
     p.listing("tin-tuc/", "news_list.html", items, "news/")
+    media = set(site.media)
     for index, item in enumerate(items):
         newer = items[index - 1] if index > 0 else None
         older = items[index + 1] if index + 1 < len(items) else None
         deps = {item.rel} | {n.rel for n in (newer, older) if n is not None}
         if item.image:
             deps.add(item.image)
+        deps.update(m for m in item.body_media if m in media)    # their sizes are in the body
         if item.rel in records_by_item:
             deps.add("metrics.yaml")  # the figures box names each metric
         p.add(item_url(item, site), "article.html", deps, item.rel, item=item, newer=newer, older=older,

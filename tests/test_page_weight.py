@@ -5,6 +5,7 @@ lazy-loaded unless it is an article's lead image; and the image sizes themselves
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -203,3 +204,34 @@ def test_unreadable_lead_image_is_an_error_at_its_line(tmp_path: Path, capsys: p
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("image:"))
     assert code == 1
     assert f"content/news/2024/x.md:{line}: Lỗi: " in err and "không đọc được kích thước ảnh" in err, err
+
+
+def test_an_image_replaced_in_place_is_resized_by_the_next_build(tmp_path: Path) -> None:
+    """Incremental builds: the sizes follow the files, not the cache."""
+    from site_builder.build import build
+
+    from conftest import NOW
+
+    def picture(rel: str, size: tuple[int, int]) -> None:
+        path = source / rel
+        before = path.stat().st_mtime_ns if path.exists() else 0
+        Image.new("RGB", size, "#cccccc").save(path)
+        os.utime(path, ns=(before + 10**9, before + 10**9))     # a later stamp, even on coarse clocks
+
+    source = make_site(tmp_path, news={"news/2024/x.md": news_item(
+        body="Mở đầu.\n\n![Ảnh](media/trong.png)\n", image="media/dau.png", image_alt="Ảnh đầu bài")})
+    (source / "media").mkdir()
+    picture("media/trong.png", (300, 200))
+    picture("media/dau.png", (100, 50))
+    out = tmp_path / "out"
+    page = out / "tin-tuc/2024/05/hoi-nghi-tong-ket/index.html"
+
+    def sizes() -> list[tuple[str | None, str | None]]:
+        return [(i.get("width"), i.get("height")) for i in html.parse(str(page)).xpath("//article//img")]
+
+    build(source, out, now=NOW)
+    assert sizes() == [("100", "50"), ("300", "200")]
+    picture("media/trong.png", (400, 100))
+    picture("media/dau.png", (60, 90))
+    build(source, out, now=NOW)
+    assert sizes() == [("60", "90"), ("400", "100")]
