@@ -33,6 +33,8 @@ def main() -> int:
     deferred = hasattr(builder, "defer_search") and hasattr(builder, "index_search")
     if deferred:
         builder.defer_search = True          # what serve's DevBuilder does
+    if hasattr(builder, "live"):
+        builder.live = True                  # so does this: the last good build stays in memory
     started = time.perf_counter()
     builder.build()
     if deferred:

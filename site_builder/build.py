@@ -25,8 +25,10 @@ from .errors import BuildFailed, Problems, SourceError
 from .output import (
     MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_many_in_place,
 )
+from . import delta
+from .content import listing_fields, load_some_items
 from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests
-from .render import PACKAGE_THEMES, check_theme, make_environment, render_page, theme_dirs, theme_static
+from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
 from .search import SearchIndexFailed, build_search_files
 from .site import Site, load_site
 from .sources import check_published_names, escaping_links
@@ -47,6 +49,7 @@ class BuildResult:
     rendered: int = 0
     search_seconds: float = 0.0
     written_paths: tuple[str, ...] = ()
+    fast: bool = False  # made by `serve`'s fast path (see `delta`)
 
 
 def default_jobs() -> int:
@@ -91,6 +94,17 @@ class _Digests:
         if previous is not None:
             self.reusable = previous.sets
             self.changed = {rel for rel, digest in previous.known.items() if self(rel) != digest}
+
+    @classmethod
+    def after_edit(cls, previous: "_Digests", changed: dict[str, str]) -> "_Digests":
+        """The last build's digests with a few sources changed (`serve`'s fast path): no other
+        source is looked at again."""
+        new = cls.__new__(cls)
+        new.source, new.cache = previous.source, previous.cache
+        new.known = {**previous.known, **changed}
+        new.sets, new.reusable, new.changed = {}, {**previous.reusable, **previous.sets}, set(changed)
+        new.reusable = {s: d for s, d in new.reusable.items() if s.isdisjoint(new.changed)}
+        return new
 
     def of_set(self, deps: frozenset[str]) -> bytes:
         """One digest for a set of sources; many pages share the same set (every figure page)."""
@@ -190,21 +204,20 @@ class Builder:
         self.defer_search = False  # `serve` writes the pages first and indexes right after
         self.pending_search: SearchIndex | None = None
         self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
+        # `serve` keeps the last good build in memory: an edit of news bodies then re-plans nothing
+        # (see `delta`); `live` also compiles the templates once and keeps them.
+        self.live = False
+        self.snapshot: delta.Snapshot | None = None
+        self._unsaved = False  # the cache is written after the search index in a live build
 
-    def _stamp(self) -> str:
-        """Size and modification time of every input (sources, site templates, theme, code)."""
+    def _stats(self) -> delta.Stats:
+        """Size and modification time of every input (sources, site templates, theme)."""
+        return delta.input_stats([self.source, self.source.resolve().parent / "themes", PACKAGE_THEMES])
+
+    def _stamp(self, stats: delta.Stats) -> str:
+        """One digest of every input's stats and of the code."""
         h = hashlib.sha256(f"{code_version()}|{self.include_drafts}|{self.portable}".encode())
-        roots = [self.source, self.source.resolve().parent / "themes", PACKAGE_THEMES]
-        for root in dict.fromkeys(roots):
-            for folder, dirs, names in os.walk(root):
-                dirs.sort()
-                for name in sorted(names):
-                    path = os.path.join(folder, name)
-                    try:
-                        stat = os.stat(path)
-                    except OSError:
-                        continue
-                    h.update(f"{path}|{stat.st_mtime_ns}|{stat.st_size}\n".encode())
+        h.update("\n".join(f"{path}|{mtime}|{size}" for path, (mtime, size) in sorted(stats.items())).encode())
         return h.hexdigest()
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
@@ -251,11 +264,16 @@ class Builder:
         """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
         started = time.perf_counter()
         now = now or datetime.now(timezone.utc)
-        stamp = self._stamp()
+        stats = self._stats()
+        stamp = self._stamp(stats)
         if not self.defer_search:
             quick = self._unchanged(stamp, now)
             if quick is not None:
                 return dataclasses.replace(quick, seconds=time.perf_counter() - started)
+        if self.snapshot is not None:
+            fast = self._delta(self.snapshot, stats, stamp, now, started)
+            if fast is not None:
+                return fast
         site, planned = self.plan(now)
         problems = site.problems
         check_output(self.output, self.source)
@@ -274,11 +292,16 @@ class Builder:
             self.pending_search, search = search, None
         swap = not manifest.entries or not self.output.is_dir() or len(todo) * SWAP_SHARE > len(files)
 
+        env = None
+        if self.live and self.snapshot is not None and self.snapshot.env is not None \
+                and self.snapshot.base == base and self.snapshot.site.config == site.config:
+            env = self.snapshot.env  # same theme and settings: its compiled templates still hold
+            bind_site(env, site)
         if swap:
             report, digests_out, rendered, search_seconds = self._swap(site, planned, files, todo, search, problems)
         else:
             report, digests_out, rendered, search_seconds = self._in_place(site, files, todo, search, existing,
-                                                                           manifest, problems)
+                                                                           manifest, problems, env)
         new_manifest = Manifest({e.path: (keys[e.path], digests_out.get(e.path, manifest.entries.get(e.path, ("", ""))[1]))
                                  for e in files})
         for path, value in digests_out.items():
@@ -298,13 +321,114 @@ class Builder:
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))
         if swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
-        if not self.cache.save():
-            problems.warn(cache_folder(self.source), None, "không lưu được bộ nhớ đệm của lần xây dựng này; trang đã xây dựng xong.",
-                          "Lần xây dựng sau sẽ làm lại toàn bộ, chậm hơn; hãy kiểm tra dung lượng đĩa và quyền ghi.")
+        self._save_cache(problems)
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
+        if self.live:
+            if env is None:
+                env = make_environment(site, self.portable)
+                warm_up(env)
+            self.snapshot = delta.Snapshot(site, files, self.pending_search or search, keys, base, digests, stats,
+                                           env, pages)
+            self.snapshot.dependents(())  # index the dependencies now rather than on the first edit
         written = tuple(sorted(p for p, d in digests_out.items() if p != SEARCH_KEY
                                and (swap or manifest.entries.get(p, ("", ""))[1] != d)))
         return BuildResult(pages, report, time.perf_counter() - started, problems, rendered, search_seconds, written)
+
+    def _save_cache(self, problems: Problems) -> None:
+        """Write the cache now, or in a live build with the search index still to come, after it
+        (`index_search`): the edit's pages are written first. Until then the output's marker says a
+        build is unfinished, so a process killed in between only makes the next build a full one."""
+        if self.live and self.pending_search is not None:
+            self._unsaved = True
+            return
+        self._unsaved = False
+        if not self.cache.save():
+            problems.warn(cache_folder(self.source), None, "không lưu được bộ nhớ đệm của lần xây dựng này; trang đã xây dựng xong.",
+                          "Lần xây dựng sau sẽ làm lại toàn bộ, chậm hơn; hãy kiểm tra dung lượng đĩa và quyền ghi.")
+
+    # --- live: news bodies edited, nothing else (see `delta`) ---------------------------------------
+
+    def _delta(self, snap: delta.Snapshot, stats: delta.Stats, stamp: str, now: datetime,
+               started: float) -> BuildResult | None:
+        """Rebuild after an edit of news bodies only, from the last good build; None when the
+        change needs the full path. Raises `BuildFailed` (writing nothing) on errors."""
+        paths = delta.changed_news(snap.stats, stats, self.source)
+        site = snap.site
+        if paths is None or (site.next_scheduled is not None and now >= site.next_scheduled):
+            return None
+        if not paths:  # nothing the build reads has changed
+            snap.stats = stats
+            return BuildResult(snap.pages, WriteReport(0, len(snap.files), 0), time.perf_counter() - started,
+                               site.problems)
+        by_rel = {i.rel: i for i in site.items}
+        rels = {path: path.relative_to(self.source).as_posix() for path in paths}
+        before = {rel: self.cache.state.parsed.get(rel) for rel in rels.values()}
+        problems = Problems(root=self.source)
+        loaded = load_some_items(paths, self.source, site.config, site.units, problems, self.cache, site.media)
+        if problems.errors:
+            raise BuildFailed(problems)
+        swap: dict[int, Any] = {}
+        new_problems = site.problems
+        for path, item in loaded.items():
+            rel = rels[path]
+            old, parsed = by_rel.get(rel), before[rel]
+            if item is None or old is None or parsed is None or listing_fields(old) != listing_fields(item) \
+                    or old.body_media != item.body_media:
+                return None
+            swap[id(old)] = item
+            new_problems = delta.replace_warnings(new_problems, parsed.warnings,
+                                                  [w for w in problems.items if w.path == problems.where(path)])
+        new_site = delta.swap_items(site, swap, new_problems)
+        digests = _Digests.after_edit(snap.digests, {rel: self.cache.digest(path) for path, rel in rels.items()})
+
+        files = list(snap.files)
+        keys = dict(snap.keys)
+        manifest = self.cache.manifest(self.output)
+        todo: list[Planned] = []
+        for position in snap.dependents(rels.values()):
+            entry = files[position] = delta.remap(files[position], swap)
+            keys[entry.path] = _key(entry, snap.base, digests)
+            if manifest.entries.get(entry.path, ("",))[0] != keys[entry.path] \
+                    or not (self.output / entry.path).is_file():
+                todo.append(entry)
+
+        env = snap.env or make_environment(new_site, self.portable)
+        bind_site(env, new_site)
+        render_problems = Problems(root=self.source)
+        changed: list[tuple[str, bytes]] = []
+        produced: dict[str, str] = {}
+        for done, entry in enumerate(todo, 1):
+            data = _produce(entry, env, new_site, render_problems)
+            if data is not None:
+                produced[entry.path] = digest = digest_bytes(data)
+                if manifest.entries.get(entry.path, ("", ""))[1] != digest or not (self.output / entry.path).is_file():
+                    changed.append((entry.path, data))
+            self._tick(done, len(todo))
+        if render_problems.errors:
+            raise BuildFailed(render_problems)
+        if changed:
+            self.cache.writing(self.output)
+            write_many_in_place(self.output, changed)
+        for entry in todo:
+            manifest.entries[entry.path] = (keys[entry.path], produced.get(entry.path, ""))
+        self.cache.set_manifest(self.output, manifest)
+        search_seconds = 0.0
+        html_changed = any(path.endswith(".html") for path, _ in changed)
+        if html_changed and snap.search is not None:
+            manifest.entries.pop(SEARCH_KEY, None)
+            self.pending_search = snap.search
+        self.cache.set_last_build(self.output, (stamp if self.pending_search is None else "", new_site.next_scheduled,
+                                                list(new_problems.items), snap.pages))
+        self.memo["digests"] = digests
+        self.snapshot = dataclasses.replace(snap, site=new_site, files=files, keys=keys, digests=digests, stats=stats,
+                                            env=env)
+        if self.pending_search is not None and not self.defer_search:
+            search_seconds = self.index_search()
+        else:
+            self._save_cache(new_problems)
+        return BuildResult(snap.pages, WriteReport(len(changed), len(files) - len(changed), 0),
+                           time.perf_counter() - started, new_problems, len(todo), search_seconds,
+                           tuple(sorted(path for path, _ in changed)), fast=True)
 
     # --- cold: everything through a staging folder ------------------------------------------------
 
@@ -365,9 +489,9 @@ class Builder:
     # --- warm: render the few changed files in memory, then replace them --------------------------
 
     def _in_place(self, site: Site, files: list[Planned], todo: list[Planned], search: SearchIndex | None,
-                  existing: set[str], manifest: Manifest, problems: Problems
+                  existing: set[str], manifest: Manifest, problems: Problems, env: Any = None
                   ) -> tuple[WriteReport, dict[str, Any], int, float]:
-        env = make_environment(site, self.portable)
+        env = env or make_environment(site, self.portable)
         rendered: list[tuple[str, bytes]] = []
         for done, entry in enumerate(todo, 1):
             data = _produce(entry, env, site, problems)
@@ -417,10 +541,18 @@ class Builder:
 
     def index_search(self) -> float:
         """Index the output written by a build with `defer_search`; returns the seconds it took.
-        Raises `BuildFailed` if Pagefind fails."""
+        Raises `BuildFailed` if Pagefind fails. A live build's cache is saved here, after it."""
         search, self.pending_search = self.pending_search, None
-        if search is None:
-            return 0.0
+        try:
+            if search is None:
+                return 0.0
+            return self._index_now(search)
+        finally:
+            if self._unsaved and self.pending_search is None:
+                self._unsaved = False
+                self.cache.save()
+
+    def _index_now(self, search: SearchIndex) -> float:
         started = time.perf_counter()
         problems = Problems(root=self.source)
         bundle = self._search(self.output, search, problems)
@@ -442,7 +574,7 @@ class Builder:
             manifest.entries.pop(path, None)
         manifest.entries[SEARCH_KEY] = ("search", "done")
         self.cache.set_manifest(self.output, manifest)
-        self.cache.save()
+        self._unsaved = True
         return time.perf_counter() - started
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:

@@ -427,14 +427,41 @@ def _media_stamps(source: Path, media: tuple[str, ...]) -> tuple[tuple[str, int,
     return tuple(stamps)
 
 
-def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
-               cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
-    paths = find_files(source / "news", (".md", ".markdown"))
+def _item_job(source: Path, config: SiteConfig, units: UnitRegistry, cache: BuildCache | None,
+              media: tuple[str, ...]) -> tuple[_Job, str]:
+    """The loading job of news items and its cache context (what an item's parse depends on
+    besides its file: time zone, unit ids, media files, the sanitiser's policy)."""
     policy = _policy(config)
     context = digest_bytes(repr((config.timezone.key, sorted(units.units), _media_stamps(source, media),
                                  policy.key)).encode())
-    job = _Job(source, config, units, False, _known_html(cache, policy))
+    return _Job(source, config, units, False, _known_html(cache, policy)), context
+
+
+def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
+               cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
+    paths = find_files(source / "news", (".md", ".markdown"))
+    job, context = _item_job(source, config, units, cache, media)
     return [i for i in _load_all(paths, job, problems, cache, context, jobs) if isinstance(i, Item)]
+
+
+def load_some_items(paths: list[Path], source: Path, config: SiteConfig, units: UnitRegistry,
+                    problems: Problems, cache: BuildCache | None, media: tuple[str, ...]
+                    ) -> dict[Path, Item | None]:
+    """Only these news files, parsed as `load_items` parses them (same cache and context):
+    `serve`'s fast path after an edit. None for a file that gives errors."""
+    job, context = _item_job(source, config, units, cache, media)
+    loaded = _load_all(paths, job, problems, cache, context, 1)
+    by_source = {i.source: i for i in loaded if isinstance(i, Item)}
+    return {path: by_source.get(path) for path in paths}
+
+
+def listing_fields(item: Item) -> tuple[Any, ...]:
+    """Everything a page other than the item's own article page and the feeds shows of it (lists,
+    archives, neighbours' links, the sitemap, filters, figure sources): all but the body. The
+    file lines count when the item reports figures, whose sources cite them."""
+    return (item.rel, item.title, item.date, item.updated, item.units, item.category, item.tags,
+            item.authors, item.summary, item.image, item.image_alt, item.slug, item.draft, item.figures,
+            item.image_size, item.lines if item.figures is not None else None)
 
 
 def load_pages(source: Path, problems: Problems, include_drafts: bool = False,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import opendata
-from .content import Item, Page
+from .content import Item, Page, listing_fields
 from .errors import Problems
 from .figures import MetricSummary, all_years, summarize, year_value
 from .records import Record
@@ -147,7 +147,7 @@ class _Planner:
         count = max(1, -(-len(items) // per_page))
         for number in range(1, count + 1):
             chunk = items[(number - 1) * per_page: number * per_page]
-            deps = {i.rel for i in chunk} | (set(first_page_deps) if number == 1 else set())
+            deps = {shown(i) for i in chunk} | (set(first_page_deps) if number == 1 else set())
             pagination = {
                 "number": number, "count": count,
                 "prev": paged_url(base, number - 1) if number > 1 else None,
@@ -167,7 +167,7 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
     """Every output file of the site, in a stable order; path collisions are errors."""
     p = _Planner(site, problems)
     items = site.items
-    all_rels = [i.rel for i in items]
+    all_shown = [shown(i) for i in items]
     root = site.units[site.config.root_unit]
 
     # The figure summaries depend on the totals only: reused while `load_site` reuses them.
@@ -183,14 +183,14 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
         if record.source.item is not None:
             records_by_item.setdefault(record.source.item.rel, []).append(record)
 
-    p.add("", "home.html", {i.rel for i in items[: site.config.per_page]} | figure_deps, "site.yaml",
+    p.add("", "home.html", {shown(i) for i in items[: site.config.per_page]} | figure_deps, "site.yaml",
           items=items[: site.config.per_page], root_unit=root, figures=summaries[root.id])
     p.listing("tin-tuc/", "news_list.html", items, "news/")
     media = set(site.media)
     for index, item in enumerate(items):
         newer = items[index - 1] if index > 0 else None
         older = items[index + 1] if index + 1 < len(items) else None
-        deps = {item.rel} | {n.rel for n in (newer, older) if n is not None}
+        deps = {item.rel} | {shown(n) for n in (newer, older) if n is not None}
         if item.image:
             deps.add(item.image)
         deps.update(m for m in item.body_media if m in media)    # their sizes are in the body
@@ -215,9 +215,9 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
     _terms(p, "the/", "tags.html", "tag.html", site.tags, tag_url)
 
     years = {year: [i for i in items if site.local_year(i) == year] for year in site.years}
-    p.add("luu-tru/", "archive.html", all_rels, "news/", years=[(y, len(v)) for y, v in years.items()])
+    p.add("luu-tru/", "archive.html", all_shown, "news/", years=[(y, len(v)) for y, v in years.items()])
     for year, year_items in years.items():
-        p.add(archive_url(year), "archive_year.html", {i.rel for i in year_items}, "news/",
+        p.add(archive_url(year), "archive_year.html", {shown(i) for i in year_items}, "news/",
               year=year, items=year_items)
 
     for page in site.pages:
@@ -255,7 +255,7 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
     p.out.append(PlannedPage(
         "sitemap.xml", "sitemap.xml",
         {"url": "sitemap.xml", "entries": [(x.context["url"], _lastmod(x)) for x in html_pages]},
-        frozenset().union(*(x.deps for x in html_pages)), "site.yaml",
+        _shown_only(frozenset().union(*(x.deps for x in html_pages)), site), "site.yaml",
     ))
     _check_collisions(p.out, site, problems)
     return p.out
@@ -269,19 +269,41 @@ def _figure_deps(site: Site) -> frozenset[str]:
 
 
 FIGURES_OF = "@figures:"
+SHOWN = "@shown:"
+
+
+def shown(item: Item) -> str:
+    """The pseudo-source of what lists, archives, neighbours and the sitemap show of an item (all
+    but its body, see `content.listing_fields`): a body edit leaves those pages alone."""
+    return SHOWN + item.rel
+
+
+def _shown_only(deps: frozenset[str], site: Site) -> frozenset[str]:
+    """The sitemap names pages and their dates only: an item's body is not among its sources."""
+    bodies = {i.rel for i in site.items}
+    return frozenset(SHOWN + d if d in bodies else d for d in deps)
 
 
 def pseudo_digests(site: Site) -> dict[str, str]:
-    """Digests of what figure pages show of an item: its figures, title and address. Editing an
-    item's body then leaves every figure page alone."""
-    shown: dict[str, list[Any]] = {}
+    """Digests of the parts of items that other pages show: their figures, title and address
+    (figure pages) and their listing fields (lists, archives, the sitemap). Editing an item's body
+    then leaves all of those pages alone."""
+    figures_shown: dict[str, list[Any]] = {}
     for r in site.records:
         item = r.source.item
         if item is not None:
-            shown.setdefault(FIGURES_OF + item.rel, [item.title, item_url(item, site)]).append(
+            figures_shown.setdefault(FIGURES_OF + item.rel, [item.title, item_url(item, site)]).append(
                 (r.unit, r.metric, r.period.text, str(r.value), str(r.denominator), r.scope, r.qualifier,
                  r.note, r.source.line))
-    return {name: hashlib.sha256(repr(value).encode()).hexdigest() for name, value in shown.items()}
+    digests = {name: hashlib.sha256(repr(value).encode()).hexdigest() for name, value in figures_shown.items()}
+    for item in site.items:
+        digests[SHOWN + item.rel] = shown_digest(item)
+    return digests
+
+
+def shown_digest(item: Item) -> str:
+    """The digest of an item's listing fields (the `shown` pseudo-source)."""
+    return hashlib.sha256(repr(listing_fields(item)).encode()).hexdigest()
 
 
 def _comparison(site: Site, unit_id: str, figures: tuple[MetricSummary, ...],
@@ -333,7 +355,7 @@ def _figures_pages(p: _Planner, site: Site, summaries: dict[str, tuple[MetricSum
 def _search(p: _Planner, site: Site) -> None:
     """/tim-kiem/: the search page with its filters, and the index it searches."""
     tree = [(u, len(site.units.ancestors(u))) for r in site.units.roots for u in site.units.subtree(r)]
-    p.add("tim-kiem/", "search.html", {i.rel for i in site.items}, "site.yaml", unit_options=tree,
+    p.add("tim-kiem/", "search.html", {shown(i) for i in site.items}, "site.yaml", unit_options=tree,
           categories=site.categories, years=site.years)
     everything = frozenset({"site.yaml", "units.yaml", *(i.rel for i in site.items), *(pg.rel for pg in site.pages)})
     p.out.append(SearchIndex("pagefind/", search_entries(site, lambda i: item_url(i, site), unit_url),
@@ -353,7 +375,7 @@ def _lastmod(page: PlannedPage) -> Any:
 
 def _terms(p: _Planner, index_url: str, index_template: str, template: str,
            terms: tuple[Term, ...], url_of: Any) -> None:
-    p.add(index_url, index_template, {i.rel for t in terms for i in t.items}, "news/", terms=terms)
+    p.add(index_url, index_template, {shown(i) for t in terms for i in t.items}, "news/", terms=terms)
     for term in terms:
         p.listing(url_of(term.slug), template, term.items, term.items[0].rel, term=term)
 

@@ -111,11 +111,8 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
         vi_sorted=lambda values, attribute=None: sorted(
             values, key=lambda v: sort_key(getattr(v, attribute) if attribute else v)),
     )
+    bind_site(env, site)
     env.globals.update(
-        site=site,
-        config=site.config,
-        units=site.units,
-        item_url=lambda item: pages.item_url(item, site),
         unit_url=pages.unit_url,
         category_url=pages.category_url,
         tag_url=pages.tag_url,
@@ -124,11 +121,31 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
         metric_url=pages.metric_url,
         figures_year_url=pages.figures_year_url,
         data_source_url=pages.data_source_url,
-        metrics=site.metrics,
         slugify=slugify,
         portable=portable,
     )
     return env
+
+
+def bind_site(env: jinja2.Environment, site: Site) -> None:
+    """Point an environment at a new snapshot of the same site (same settings and theme): `serve`
+    keeps its compiled templates from one edit to the next."""
+    env.globals.update(
+        site=site,
+        config=site.config,
+        units=site.units,
+        metrics=site.metrics,
+        item_url=lambda item: pages.item_url(item, site),
+    )
+
+
+def warm_up(env: jinja2.Environment) -> None:
+    """Compile every template now, so that the first edit in `serve` does not wait for it."""
+    for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # reported with its line when a page uses it
 
 
 def root_of(path: str) -> str:

@@ -87,6 +87,7 @@ class DevBuilder:
         self.builder = builder
         self.state = state
         builder.defer_search = True
+        builder.live = True
 
     def rebuild(self) -> bool:
         try:

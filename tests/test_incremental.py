@@ -127,6 +127,12 @@ EDITS = [_title, _body, _date, _add, _delete, _rename, _tags, _unit_name, _metri
          _config, _page, _media, _draft]
 
 
+def _bodies(rng: random.Random, source: Path) -> None:
+    """Body edits of one to three items at once (what the live fast path handles)."""
+    for _ in range(rng.randint(1, 3)):
+        _body(rng, source)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_incremental_equals_clean_build_after_random_edits(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
@@ -144,6 +150,35 @@ def test_incremental_equals_clean_build_after_random_edits(tmp_path: Path, seed:
         assert incremental.keys() == clean.keys(), step
         different = [p for p in clean if clean[p] != incremental[p]]
         assert different == [], (step, different[:5])
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_live_builder_equals_clean_build_after_random_edits(tmp_path: Path, seed: int) -> None:
+    """`serve`'s Builder keeps the last good build in memory and takes the fast path for body
+    edits: after any mix of body edits and other edits, its output is a clean build's."""
+    rng = random.Random(seed)
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    builder = Builder(source, out, jobs=1)
+    builder.defer_search = builder.live = True
+    builder.build(NOW)
+    builder.index_search()
+    fast = 0
+    for step in range(14):
+        edits = [_bodies] if rng.random() < 0.6 else rng.sample(EDITS, 2)
+        for edit in edits:
+            edit(rng, source)
+        result = builder.build(NOW)
+        builder.index_search()
+        fast += result.fast
+        if edits == [_bodies]:
+            assert result.fast, step
+        incremental, clean = tree(out), clean_build(source, tmp_path / "clean")
+        assert incremental.keys() == clean.keys(), step
+        different = [p for p in clean if clean[p] != incremental[p]]
+        assert different == [], (step, different[:5])
+    assert fast >= 4
 
 
 def test_no_change_writes_nothing_and_one_body_edit_writes_only_its_pages(tmp_path: Path) -> None:
