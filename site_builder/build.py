@@ -29,7 +29,7 @@ from . import delta
 from .content import listing_fields, load_some_items
 from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests
 from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
-from .search import SearchIndexFailed, build_search_files
+from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, shard_of
 from .site import Site, load_site
 from .sources import check_published_names, escaping_links
 
@@ -203,6 +203,7 @@ class Builder:
         self.cache = BuildCache(cache_folder(source) if use_cache else None)
         self.defer_search = False  # `serve` writes the pages first and indexes right after
         self.pending_search: SearchIndex | None = None
+        self.shards_due: set[str] | None = set()  # parts of the index to redo with it; None: all
         self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
         # `serve` keeps the last good build in memory: an edit of news bodies then re-plans nothing
         # (see `delta`); `live` also compiles the templates once and keeps them.
@@ -291,6 +292,8 @@ class Builder:
         if self.defer_search:
             self.pending_search, search = search, None
         swap = not manifest.entries or not self.output.is_dir() or len(todo) * SWAP_SHARE > len(files)
+        if swap and self.defer_search:
+            self._pending_shards(None)
 
         env = None
         if self.live and self.snapshot is not None and self.snapshot.env is not None \
@@ -413,10 +416,11 @@ class Builder:
             manifest.entries[entry.path] = (keys[entry.path], produced.get(entry.path, ""))
         self.cache.set_manifest(self.output, manifest)
         search_seconds = 0.0
-        html_changed = any(path.endswith(".html") for path, _ in changed)
-        if html_changed and snap.search is not None:
+        touched = _shards_touched([path for path, _ in changed])
+        if touched and snap.search is not None:
             manifest.entries.pop(SEARCH_KEY, None)
             self.pending_search = snap.search
+            self._pending_shards(touched)
         self.cache.set_last_build(self.output, (stamp if self.pending_search is None else "", new_site.next_scheduled,
                                                 list(new_problems.items), snap.pages))
         self.memo["digests"] = digests
@@ -472,7 +476,8 @@ class Builder:
             search_seconds = 0.0
             if search is not None:
                 started = time.perf_counter()
-                for path, data in self._search(writer.staging, search, problems).items():
+                bundle = self._search(writer.staging, search, problems)
+                for path, data in (bundle.files if bundle is not None else {}).items():
                     writer.put(path, data)
                     produced[path] = digest_bytes(data)
                 produced[SEARCH_KEY] = "done"
@@ -516,78 +521,101 @@ class Builder:
             self.cache.writing(self.output)
         write_many_in_place(self.output, changed)
         remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
+        touched = _shards_touched([p for p, _ in changed] + stale)
+        if search is None:  # deferred to `index_search`
+            self._pending_shards(touched)
         search_seconds = 0.0
-        if search is not None and (html_changed or stale or SEARCH_KEY not in manifest.entries):
+        if search is not None and (touched or SEARCH_KEY not in manifest.entries):
             started = time.perf_counter()
-            bundle = self._search(self.output, search, problems)
-            if problems:
-                raise BuildFailed(problems)
-            changed = []
-            for path, data in bundle.items():
-                digest = digest_bytes(data)
-                produced[path] = digest
-                if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
-                    changed.append((path, data))
-            if changed:
-                self.cache.writing(self.output)
-            write_many_in_place(self.output, changed)
-            written += len(changed)
+            only = touched if SEARCH_KEY in manifest.entries else None
+            bundle_changed, old_bundle, bundle = self._index_output(search, only, manifest, existing, problems)
+            produced.update(bundle)
+            written += bundle_changed
             produced[SEARCH_KEY] = "done"
-            old_bundle = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
-            remove_in_place(self.output, old_bundle)
             stale += old_bundle
             search_seconds = time.perf_counter() - started
         return WriteReport(written, len(files) - written, len(stale)), produced, len(rendered), search_seconds
 
+    def _pending_shards(self, touched: set[str] | None) -> None:
+        """Add parts of the index to redo at the next `index_search` (None: all of them)."""
+        if touched is None or self.shards_due is None:
+            self.shards_due = None
+        else:
+            self.shards_due |= touched
+
     def index_search(self) -> float:
-        """Index the output written by a build with `defer_search`; returns the seconds it took.
-        Raises `BuildFailed` if Pagefind fails. A live build's cache is saved here, after it."""
+        """Index the output written by a build with `defer_search` (only the parts of the index
+        whose pages changed); returns the seconds it took. Raises `BuildFailed` if Pagefind fails.
+        A live build's cache is saved here, after it."""
         search, self.pending_search = self.pending_search, None
+        only, self.shards_due = self.shards_due, set()
         try:
             if search is None:
                 return 0.0
-            return self._index_now(search)
+            started = time.perf_counter()
+            problems = Problems(root=self.source)
+            manifest = self.cache.manifest(self.output)
+            if SEARCH_KEY not in manifest.entries and not (self.output / "pagefind" / "pagefind-entry.json").is_file():
+                only = None
+            _, _, produced = self._index_output(search, only, manifest, _existing_files(self.output), problems)
+            for path in [p for p in manifest.entries if bundle_shard(p) is not None and p not in produced]:
+                del manifest.entries[path]
+            for path, digest in produced.items():
+                manifest.entries[path] = ("search", digest)
+            manifest.entries[SEARCH_KEY] = ("search", "done")
+            self.cache.set_manifest(self.output, manifest)
+            self._unsaved = True
+            return time.perf_counter() - started
+        except BaseException:
+            if self.pending_search is None:  # not indexed: due again with the next one
+                self.pending_search = search
+                self._pending_shards(only)
+            raise
         finally:
             if self._unsaved and self.pending_search is None:
                 self._unsaved = False
                 self.cache.save()
 
-    def _index_now(self, search: SearchIndex) -> float:
-        started = time.perf_counter()
-        problems = Problems(root=self.source)
-        bundle = self._search(self.output, search, problems)
-        if problems:
+    def _index_output(self, search: SearchIndex, only: set[str] | None, manifest: Manifest, existing: set[str],
+                      problems: Problems) -> tuple[int, list[str], dict[str, str]]:
+        """Index parts of the output in place: (files written, files removed, digest of every file
+        of the bundle now in the output)."""
+        bundle = self._search(self.output, search, problems, only)
+        if problems or bundle is None:
             raise BuildFailed(problems)
-        manifest = self.cache.manifest(self.output)
-        existing = _existing_files(self.output)
-        changed = []
-        for path, data in bundle.items():
-            digest = digest_bytes(data)
+        produced: dict[str, str] = {}
+        changed: list[tuple[str, bytes]] = []
+        for path, data in bundle.files.items():
+            produced[path] = digest = digest_bytes(data)
             if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
                 changed.append((path, data))
-            manifest.entries[path] = ("search", digest)
-        self.cache.writing(self.output)
+        for path, value in manifest.entries.items():  # the parts not redone stay as they are
+            if path not in produced and bundle_shard(path) is not None and not bundle.stale(path) and path in existing:
+                produced[path] = value[1]
+        if changed:
+            self.cache.writing(self.output)
         write_many_in_place(self.output, changed)
-        old = sorted(p for p in existing if p.startswith("pagefind/") and p not in bundle)
+        old = sorted(p for p in existing if bundle.stale(p))
         remove_in_place(self.output, old)
-        for path in old:
-            manifest.entries.pop(path, None)
-        manifest.entries[SEARCH_KEY] = ("search", "done")
-        self.cache.set_manifest(self.output, manifest)
-        self._unsaved = True
-        return time.perf_counter() - started
+        return len(changed), old, produced
 
-    def _search(self, folder: Path, search: SearchIndex, problems: Problems) -> dict[str, bytes]:
+    def _search(self, folder: Path, search: SearchIndex, problems: Problems,
+                only: set[str] | None = None) -> SearchFiles | None:
         try:
-            return dict(sorted(build_search_files(folder, search.entries, search.glob).items()))
+            return build_search_files(folder, search.entries, only)
         except SearchIndexFailed as exc:
             problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
                            "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")
-            return {}
+            return None
 
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _shards_touched(paths: list[str]) -> set[str]:
+    """The parts of the search index that read any of these output files."""
+    return {shard for p in paths if (shard := shard_of(p)) is not None}
 
 
 def _existing_files(output: Path) -> set[str]:

@@ -1,10 +1,11 @@
 """The search index: articles, unit pages and standalone pages, indexed by Pagefind at build time.
 
 Pagefind reads the rendered pages (the theme marks what to index with `data-pagefind-body` and
-what results show with `data-pagefind-meta`): its binary runs once on the whole site, as the
-command line tool (the same bundle, byte for byte, as the Python API's directory indexing, for
-about 15-20 % less CPU at 10 000 items; the API is kept for an index without any page, which the
-command line refuses). Pagefind folds tones but not "đ", so the search page widens a query
+what results show with `data-pagefind-meta`): its binary runs once per part of the index (see
+`shard_of`), reading only the pages of that part that carry a body (articles, units, standalone
+pages), as the command line tool (the same bundle, byte for byte, as the Python API's directory
+indexing, for about 15-20 % less CPU at 10 000 items; the API is kept for an index without any
+page, which the command line refuses). Pagefind folds tones but not "đ", so the search page widens a query
 ("duc" also tries "đuc"). Pagefind's own filter files come out in a different byte order on every
 run, which would break byte-identical builds; filters therefore live in our own JSON
 (`tim-kiem/bo-loc.json`), mapping each unit, category and year to the Pagefind page ids it covers.
@@ -15,6 +16,7 @@ import asyncio
 import gzip
 import json
 import os
+import re
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +62,53 @@ def search_entries(site: Site, item_url: Callable[[Item], str], unit_url: Callab
     for unit_id in site.units.units:
         entries.append(SearchEntry(unit_url(unit_id), (unit_id, *site.units.ancestors(unit_id)), "", ""))
     return entries
+
+
+# The index is split in parts ("shards"): one per year of articles and one for everything else
+# (unit pages, standalone pages), merged by the search page (Pagefind's `mergeIndex`). An edit
+# re-indexes only the part its page is in, and Pagefind, whose memory grows with the pages it
+# holds, never holds more than one part at a time.
+MAIN = ""
+_ARTICLE = re.compile(r"tin-tuc/(\d{4})/\d{2}/[^/]+/index\.html")
+_MAIN_PAGE = re.compile(r"(?:don-vi/)?[^/]+/index\.html")
+_BUNDLE_PART = re.compile(r"pagefind/(\d{4})/")
+
+
+def shard_of(path: str) -> str | None:
+    """The part of the index an output file is read into: the year for an article, MAIN for a unit
+    or standalone page, None for a file no part reads (lists, feeds, figure pages)."""
+    match = _ARTICLE.fullmatch(path)
+    if match:
+        return match.group(1)
+    return MAIN if _MAIN_PAGE.fullmatch(path) else None
+
+
+def bundle_shard(path: str) -> str | None:
+    """The part an output file of the bundle belongs to ("pagefind/2020/…" → "2020",
+    "pagefind/…" → MAIN), None for a file outside the bundle."""
+    if not path.startswith("pagefind/"):
+        return None
+    match = _BUNDLE_PART.match(path)
+    return match.group(1) if match else MAIN
+
+
+def shards_of(entries: list[SearchEntry]) -> list[str]:
+    """Every part of the index of a site: MAIN, then its years of articles, newest first."""
+    years = {shard for e in entries if (shard := shard_of(e.url + "index.html")) is not None} - {MAIN}
+    return [MAIN, *sorted(years, reverse=True)]
+
+
+def _is_data(path: str) -> bool:
+    """A file a merged part needs: its index, not the scripts and styles the main part brings."""
+    return path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith(("fragment/", "index/", "filter/"))
+
+
+def _glob(shard: str) -> str:
+    return "{don-vi/*/index.html,*/index.html}" if shard == MAIN else f"tin-tuc/{shard}/*/*/index.html"
+
+
+def _prefix(shard: str) -> str:
+    return "pagefind/" if shard == MAIN else f"pagefind/{shard}/"
 
 
 def _index_cli(folder: Path, scratch: Path, glob: str | None) -> bool:
@@ -111,19 +160,44 @@ def _fragment_ids(files: list[dict]) -> dict[str, str]:
     return ids
 
 
-def build_search_files(folder: Path, entries: list[SearchEntry], glob: str | None = None) -> dict[str, bytes]:
-    """Index the rendered site in `folder`; output path → bytes for `pagefind/` and the filter file."""
+@dataclass(frozen=True)
+class SearchFiles:
+    """What an indexing run made: output path → bytes for the parts it redid and the filter file,
+    which parts those were, and every part the site now has (files of other parts are stale)."""
+
+    files: dict[str, bytes]
+    redone: frozenset[str]
+    shards: tuple[str, ...]
+
+    def stale(self, path: str) -> bool:
+        """An existing output file of the bundle that this run replaces or whose part is gone."""
+        shard = bundle_shard(path)
+        return shard is not None and path not in self.files and (shard in self.redone or shard not in self.shards)
+
+
+def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] | None = None) -> SearchFiles:
+    """Index the rendered site in `folder`: every part, or only the parts in `only` (the others
+    are read back from `folder`'s bundle for the filter file)."""
+    shards = shards_of(entries)
+    redo = [s for s in shards if only is None or s in only or not (folder / _prefix(s) / "pagefind-entry.json").is_file()]
+    out: dict[str, bytes] = {}
+    ids: dict[str, str] = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch:
-            if not _index_cli(folder, Path(scratch), glob):
-                # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    pool.submit(lambda: asyncio.run(_index(folder, Path(scratch), glob))).result()
-            files = _read_bundle(Path(scratch))
+        for shard in redo:
+            with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch:
+                if not _index_cli(folder, Path(scratch), _glob(shard)):
+                    # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
+                    with ThreadPoolExecutor(max_workers=1) as pool:
+                        pool.submit(lambda: asyncio.run(_index(folder, Path(scratch), _glob(shard)))).result()
+                files = _read_bundle(Path(scratch))
+            out.update({_prefix(shard) + entry["path"]: bytes(entry["content"]) for entry in files
+                        if shard == MAIN or _is_data(entry["path"])})
+            ids.update(_fragment_ids(files))
+        for shard in shards:
+            if shard not in redo:
+                ids.update(_fragment_ids(_read_fragments(folder / _prefix(shard) / "fragment")))
     except Exception as exc:  # the binary may be missing or fail in any way
         raise SearchIndexFailed(str(exc) or type(exc).__name__) from exc
-    out = {f"pagefind/{entry['path']}": bytes(entry["content"]) for entry in files}
-    ids = _fragment_ids(files)
     filters: dict[str, dict[str, list[str]]] = {"unit": {}, "category": {}, "year": {}}
     for entry in entries:
         page_id = ids.get(entry.url)
@@ -135,7 +209,15 @@ def build_search_files(folder: Path, entries: list[SearchEntry], glob: str | Non
             filters["category"].setdefault(entry.category, []).append(page_id)
         if entry.year:
             filters["year"].setdefault(entry.year, []).append(page_id)
-    canonical = {name: {key: sorted(values) for key, values in sorted(groups.items())}
-                 for name, groups in filters.items()}
+    canonical: dict[str, object] = {name: {key: sorted(values) for key, values in sorted(groups.items())}
+                                    for name, groups in filters.items()}
+    canonical["indexes"] = [f"{shard}/" for shard in shards if shard != MAIN]  # merged into the main part
     out["tim-kiem/bo-loc.json"] = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return out
+    return SearchFiles(dict(sorted(out.items())), frozenset(redo), tuple(shards))
+
+
+def _read_fragments(folder: Path) -> list[dict]:
+    """The fragment files of a part already on disk, as `_read_bundle` gives them."""
+    if not folder.is_dir():
+        return []
+    return [{"path": "fragment/" + p.name, "content": p.read_bytes()} for p in sorted(folder.glob("*.pf_fragment"))]

@@ -238,3 +238,28 @@ def test_deferred_search_keeps_the_index_until_it_is_rebuilt(tmp_path: Path) -> 
         assert {p for p in tree(out) if p.startswith("pagefind/")} == index
     builder.index_search()
     assert tree(out) == clean_build(source, tmp_path / "clean")
+
+
+def test_live_body_edit_reindexes_only_the_part_of_its_year(tmp_path: Path) -> None:
+    """The search index comes in parts (a year of articles each, and the rest): after a body
+    edit, only its year's part is indexed again, and the result is a clean build's."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    builder = Builder(source, out, jobs=1)
+    builder.defer_search = builder.live = True
+    builder.build(NOW)
+    builder.index_search()
+    parts = {p.parent.name for p in (out / "pagefind").glob("*/pagefind-entry.json")}
+    assert len(parts) >= 3 and "2020" in parts
+    before = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    item = source / "news" / "2020" / "van-yen-mat-tran-huyen-va-co-quan-khoi.md"
+    item.write_text(item.read_text("utf-8") + "\nMột đoạn mới về Đoàn Thanh niên.\n", "utf-8")
+    assert builder.build(NOW).fast
+    assert builder.shards_due == {"2020"}
+    builder.index_search()
+    after = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    touched = {p.relative_to(out).parts[1] for p in after if before.get(p) != after[p]}
+    assert touched == {"2020"}
+    assert all(p.relative_to(out).parts[1] == "2020" for p in set(before) - set(after))  # others kept
+    assert tree(out) == clean_build(source, tmp_path / "clean")

@@ -73,11 +73,9 @@ function closeness(query, data) {
   ];
 }
 
-async function allowedIds(choice) {
+function allowedIds(filters, choice) {
   const wanted = Object.entries(choice).filter(([, v]) => v);
   if (!wanted.length) return null;
-  const response = await fetch(form.dataset.filters);
-  const filters = await response.json();
   let allowed = null;
   for (const [name, value] of wanted) {
     const ids = new Set((filters[name] || {})[value] || []);
@@ -111,9 +109,18 @@ async function run() {
   }
   status.textContent = TEXT.searching;
   let pagefind;
+  let filters;
   try {
-    pagefind = await import(form.dataset.pagefind);
+    const [module, response] = await Promise.all([import(form.dataset.pagefind), fetch(form.dataset.filters)]);
+    pagefind = module;
+    filters = await response.json();
     await pagefind.options({ excerptLength: 24 });
+    // The index comes in parts (one per year of articles), merged into the main one.
+    const base = new URL(form.dataset.pagefind, location.href);
+    const site = new URL("../", base).pathname; // result links as the main part gives them
+    for (const part of filters.indexes || []) {
+      await pagefind.mergeIndex(new URL(part, base).pathname, { baseUrl: site });
+    }
   } catch (error) {
     status.textContent = TEXT.failed;
     return;
@@ -128,7 +135,7 @@ async function run() {
       if (!known || known.score < result.score) best.set(result.id, { result, score: result.score });
     }
   }
-  const allowed = await allowedIds({
+  const allowed = allowedIds(filters, {
     unit: params.get(fields.unit), category: params.get(fields.category), year: params.get(fields.year),
   });
   const candidates = [...best.values()]
