@@ -5,6 +5,7 @@ so a later build can re-render only what a change touches.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,14 +128,24 @@ class _Planner:
     problems: Problems
     out: list[Planned] = field(default_factory=list)
 
-    @property
+    _sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+
+    @functools.cached_property
     def common(self) -> frozenset[str]:
         """Sources every page depends on: settings, units (breadcrumbs, names), menu pages."""
         return frozenset({"site.yaml", "units.yaml", *(p.rel for p in self.site.pages)})
 
+    def deps(self, deps: Iterable[str]) -> frozenset[str]:
+        """`deps` and the common sources, one shared set for equal ones: every figure page
+        depends on every record, and 2 000 copies of that set would take hundreds of megabytes."""
+        own = deps if isinstance(deps, frozenset) else frozenset(deps)
+        known = self._sets.get(own)
+        if known is None:
+            known = self._sets[own] = self.common | own
+        return known
+
     def add(self, url: str, template: str, deps: Iterable[str], origin: str, **context: Any) -> None:
-        self.out.append(PlannedPage(file_for(url), template, {"url": url, **context},
-                                    self.common | frozenset(deps), origin))
+        self.out.append(PlannedPage(file_for(url), template, {"url": url, **context}, self.deps(deps), origin))
 
     def listing(self, base: str, template: str, items: Sequence[Item], origin: str,
                 first_page_deps: Iterable[str] = (), **context: Any) -> None:
@@ -156,7 +167,7 @@ class _Planner:
     def feed(self, url: str, title: str, items: Sequence[Item], origin: str, home: str) -> None:
         latest = items[:FEED_SIZE]
         self.out.append(PlannedPage(url, "feed.xml", {"url": url, "feed_title": title, "items": latest, "home": home},
-                                    self.common | {i.rel for i in latest}, origin))
+                                    self.deps({i.rel for i in latest}), origin))
 
 
 def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
