@@ -26,8 +26,8 @@ from .output import (
     MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_many_in_place,
 )
 from . import delta
-from .content import listing_fields, load_some_items
-from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests
+from .content import listing_fields, load_some_items, placement_fields
+from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests, shown, shown_digest
 from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
 from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, shard_of
 from .site import Site, load_site
@@ -372,24 +372,34 @@ class Builder:
             raise BuildFailed(problems)
         swap: dict[int, Any] = {}
         new_problems = site.problems
+        changed_names: dict[str, str] = {}
         for path, item in loaded.items():
             rel = rels[path]
             old, parsed = by_rel.get(rel), before[rel]
-            if item is None or old is None or parsed is None or listing_fields(old) != listing_fields(item) \
-                    or old.body_media != item.body_media:
+            if item is None or old is None or parsed is None or placement_fields(old) != placement_fields(item):
                 return None
+            if listing_fields(old) != listing_fields(item):
+                if item.figures is not None:  # figure pages cite its title: the full path re-renders them
+                    return None
+                changed_names[shown(item)] = shown_digest(item)  # a new title or summary in lists
+            changed_names[rel] = self.cache.digest(path)
             swap[id(old)] = item
             new_problems = delta.replace_warnings(new_problems, parsed.warnings,
                                                   [w for w in problems.items if w.path == problems.where(path)])
         new_site = delta.swap_items(site, swap, new_problems)
-        digests = _Digests.after_edit(snap.digests, {rel: self.cache.digest(path) for path, rel in rels.items()})
+        digests = _Digests.after_edit(snap.digests, changed_names)
 
         files = list(snap.files)
         keys = dict(snap.keys)
         manifest = self.cache.manifest(self.output)
         todo: list[Planned] = []
-        for position in snap.dependents(rels.values()):
-            entry = files[position] = delta.remap(files[position], swap)
+        # Every page holding one of the items gets the new one, even a page it does not change
+        # (a list, after a body edit): a later edit of its summary re-renders that list.
+        holders = {*rels.values(), *(shown(i) for i in loaded.values() if i is not None)}
+        for position in snap.dependents(holders):
+            files[position] = delta.remap(files[position], swap)
+        for position in snap.dependents(changed_names):
+            entry = files[position]
             keys[entry.path] = _key(entry, snap.base, digests)
             if manifest.entries.get(entry.path, ("",))[0] != keys[entry.path] \
                     or not (self.output / entry.path).is_file():

@@ -455,6 +455,13 @@ def load_some_items(paths: list[Path], source: Path, config: SiteConfig, units: 
     return {path: by_source.get(path) for path in paths}
 
 
+def placement_fields(item: Item) -> tuple[Any, ...]:
+    """What decides where an item appears and which pages exist: its address, date, units,
+    category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
+    return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
+            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None)
+
+
 def listing_fields(item: Item) -> tuple[Any, ...]:
     """Everything a page other than the item's own article page and the feeds shows of it (lists,
     archives, neighbours' links, the sitemap, filters, figure sources): all but the body. The

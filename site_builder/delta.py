@@ -1,11 +1,13 @@
 """`serve`'s fast path: what an edit of news bodies changes, worked out from the last good build.
 
 When the only inputs that changed since the last good build are existing news items, and each
-still has the same listing fields (`content.listing_fields`: everything but the body), no page
-can change except those that depend on the items' files themselves: their article pages, the
-feeds that carry them and the search index. The new `Site` is the last one with those items
-swapped in; only the planned files depending on them are keyed again. Anything else — a file
-added or removed, a unit, a record, a template, the settings, a title or a date — takes the full
+still has the same placement (`content.placement_fields`: address, date, units, category, tags,
+draft flag, images, figures), no page appears, disappears or moves: only the pages depending on
+those files can change — for a body edit their article pages, the feeds that carry them and the
+search index; for a new title or summary also the lists, archives and neighbours that show it
+(through the `@shown:` pseudo-source). The new `Site` is the last one with those items swapped
+in; only the planned files depending on them are keyed again. Anything else — a file added or
+removed, a new date, tag or slug, a unit, a record, a template, the settings — takes the full
 path, which re-plans the whole site. tests/test_incremental.py checks both against clean builds.
 """
 from __future__ import annotations
