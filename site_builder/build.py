@@ -205,8 +205,8 @@ class Builder:
         self.pending_search: SearchIndex | None = None
         self.shards_due: set[str] | None = set()  # parts of the index to redo with it; None: all
         self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
-        # `serve` keeps the last good build in memory: an edit of news bodies then re-plans nothing
-        # (see `delta`); `live` also compiles the templates once and keeps them.
+        # `serve` keeps the last good build in memory: an edit of news bodies or summaries then
+        # re-plans nothing (see `delta`); `live` also compiles the templates once and keeps them.
         self.live = False
         self.snapshot: delta.Snapshot | None = None
         self._unsaved = False  # the cache is written after the search index in a live build
@@ -349,12 +349,13 @@ class Builder:
             problems.warn(cache_folder(self.source), None, "không lưu được bộ nhớ đệm của lần xây dựng này; trang đã xây dựng xong.",
                           "Lần xây dựng sau sẽ làm lại toàn bộ, chậm hơn; hãy kiểm tra dung lượng đĩa và quyền ghi.")
 
-    # --- live: news bodies edited, nothing else (see `delta`) ---------------------------------------
+    # --- live: news items edited in place, nothing else (see `delta`) -------------------------------
 
     def _delta(self, snap: delta.Snapshot, stats: delta.Stats, stamp: str, now: datetime,
                started: float) -> BuildResult | None:
-        """Rebuild after an edit of news bodies only, from the last good build; None when the
-        change needs the full path. Raises `BuildFailed` (writing nothing) on errors."""
+        """Rebuild after edits of news items that keep their place (bodies, summaries), from the
+        last good build; None when the change needs the full path. Raises `BuildFailed` (writing
+        nothing) on errors."""
         paths = delta.changed_news(snap.stats, stats, self.source)
         site = snap.site
         if paths is None or (site.next_scheduled is not None and now >= site.next_scheduled):
@@ -523,7 +524,6 @@ class Builder:
             if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
                 changed.append((path, data))
         written = len(changed)
-        html_changed = any(path.endswith(".html") for path, _ in changed)
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
         stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
