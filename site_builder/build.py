@@ -223,18 +223,15 @@ class Builder:
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
         """The result of a build that finds nothing changed since the last one, without loading
-        anything: same inputs, no scheduled item due since, and every output file still there."""
+        anything: same inputs, no scheduled item due since, and the same output files still there."""
         last = self.cache.last_build(self.output)
-        if last is None or last[0] != stamp or (last[1] is not None and now >= last[1]):
+        if last is None or len(last) < 5 or last[0] != stamp or (last[1] is not None and now >= last[1]):
             return None
-        manifest = self.cache.manifest(self.output)
-        existing = _existing_files(self.output)
-        expected = {p for p in manifest.entries if not p.startswith("@")}
-        if not expected or not expected <= existing or existing - expected:
+        if not last[4] or _names_digest(_existing_files(self.output)) != last[4]:
             return None
         problems = Problems(root=self.source)
         problems.items.extend(last[2])
-        return BuildResult(last[3], WriteReport(0, len(expected), 0), 0.0, problems)
+        return BuildResult(last[3], WriteReport(0, 0, 0), 0.0, problems)
 
     def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
         """Load and check every source and plan every output file, writing nothing; raise
@@ -321,7 +318,8 @@ class Builder:
         self.memo["digests"] = digests
         complete = self.pending_search is None
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
-                                                list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage))))
+                                                list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage)),
+                                                _names_digest(p for p in new_manifest.entries if not p.startswith("@"))))
         if swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
         self._save_cache(problems)
@@ -334,7 +332,7 @@ class Builder:
                                            env, pages)
             self.snapshot.dependents(())  # index the dependencies now rather than on the first edit
         written = tuple(sorted(p for p, d in digests_out.items() if p != SEARCH_KEY
-                               and (swap or manifest.entries.get(p, ("", ""))[1] != d)))
+                               and (swap or manifest.entries.get(p, ("", ""))[1] != d or p not in existing)))
         return BuildResult(pages, report, time.perf_counter() - started, problems, rendered, search_seconds, written)
 
     def _save_cache(self, problems: Problems) -> None:
@@ -433,7 +431,8 @@ class Builder:
             self.pending_search = snap.search
             self._pending_shards(touched)
         self.cache.set_last_build(self.output, (stamp if self.pending_search is None else "", new_site.next_scheduled,
-                                                list(new_problems.items), snap.pages))
+                                                list(new_problems.items), snap.pages,
+                                                _names_digest(p for p in manifest.entries if not p.startswith("@"))))
         self.memo["digests"] = digests
         self.snapshot = dataclasses.replace(snap, site=new_site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env)
@@ -630,15 +629,30 @@ def _shards_touched(paths: list[str]) -> set[str]:
 
 def _existing_files(output: Path) -> set[str]:
     """Every file under the output folder, as paths relative to it."""
-    if not output.is_dir():
-        return set()
     found: set[str] = set()
-    root = str(output)
-    for folder, _, names in os.walk(output):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in names if not (prefix == "" and name == MARKER))
+    stack = [("", str(output))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                folder_entry = entry.is_dir()
+            except OSError:
+                folder_entry = False
+            if folder_entry:
+                if not entry.is_symlink():  # like os.walk: a link to a folder is not followed
+                    stack.append((prefix + entry.name + "/", entry.path))
+            elif not (prefix == "" and entry.name == MARKER):
+                found.add(prefix + entry.name)
     return found
+
+
+def _names_digest(paths: Any) -> str:
+    """One digest of a set of output file names: "are the same files still there?"."""
+    return hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()
 
 
 def _unpublished(site: Site) -> set[str]:

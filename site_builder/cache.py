@@ -79,12 +79,23 @@ class BuildCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.state = self._load()
+        self._state: _State | None = None
         self._dirty = False
-        self._apply_markers()
+
+    @property
+    def state(self) -> _State:
+        """Everything cached, read on first use: a build that finds nothing changed reads only
+        the small record of the last build (`last_build`)."""
+        if self._state is None:
+            self._state = self._load()
+            self._apply_markers()
+        return self._state
 
     def _file(self) -> Path | None:
         return self.folder / "cache.pickle" if self.folder else None
+
+    def _quick_file(self) -> Path | None:
+        return self.folder / "last-build.pickle" if self.folder else None
 
     def _load(self) -> _State:
         path = self._file()
@@ -120,12 +131,13 @@ class BuildCache:
                 output = marker.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 output = None
+            assert self._state is not None
             if output is None:
-                self.state.manifests.clear()
-                self.state.last_build.clear()
+                self._state.manifests.clear()
+                self._state.last_build.clear()
             else:
-                self.state.manifests.pop(output, None)
-                self.state.last_build.pop(output, None)
+                self._state.manifests.pop(output, None)
+                self._state.last_build.pop(output, None)
             self._dirty = True
 
     def digest(self, path: Path) -> str:
@@ -163,11 +175,24 @@ class BuildCache:
         self.state.manifests[str(output.resolve())] = manifest
         self._dirty = True
 
-    def last_build(self, output: Path) -> tuple[str, Any, list[SourceError], int] | None:
-        """(stamp of all inputs, next scheduled time, warnings, pages) of the last good build."""
-        return self.state.last_build.get(str(output.resolve()))
+    def last_build(self, output: Path) -> tuple[str, Any, list[SourceError], int, str] | None:
+        """(stamp of all inputs, next scheduled time, warnings, pages, digest of the output's file
+        names) of the last good build, from the small record beside the cache when the cache
+        itself has not been read; None while a build into `output` is unfinished."""
+        key = str(output.resolve())
+        if self._state is not None:
+            return self.state.last_build.get(key)
+        path = self._quick_file()
+        if path is None or any(path.parent.glob("writing-*")):  # a build was cut short: read it all
+            return self.state.last_build.get(key)
+        try:
+            with path.open("rb") as handle:
+                version, records = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return self.state.last_build.get(key)
+        return records.get(key) if version == code_version() else None
 
-    def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int]) -> None:
+    def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int, str]) -> None:
         self.state.last_build[str(output.resolve())] = value
         self._dirty = True
 
@@ -189,6 +214,15 @@ class BuildCache:
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp, path)
+                tmp = None
+                quick = self._quick_file()
+                assert quick is not None
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((self.state.version, self.state.last_build), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, quick)
                 tmp = None
                 for marker in path.parent.glob("writing-*"):
                     marker.unlink(missing_ok=True)

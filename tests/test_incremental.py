@@ -276,3 +276,21 @@ def test_live_body_edit_reindexes_only_the_part_of_its_year(tmp_path: Path) -> N
     assert touched == {"2020"}
     assert all(p.relative_to(out).parts[1] == "2020" for p in set(before) - set(after))  # others kept
     assert tree(out) == clean_build(source, tmp_path / "clean")
+
+
+def test_no_change_reads_only_the_last_build_record(tmp_path: Path) -> None:
+    """A build that finds nothing changed answers from the small record beside the cache, without
+    reading the cache itself; a missing output file or an unfinished build makes it look again."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    Builder(source, out, jobs=1).build(NOW)
+    quick = Builder(source, out, jobs=1)
+    assert quick.build(NOW).written_paths == () and quick.cache._state is None
+    (out / "robots.txt").unlink()
+    again = Builder(source, out, jobs=1)
+    assert again.build(NOW).written_paths == ("robots.txt",)
+    marker = Builder(source, out, jobs=1)
+    marker.cache.writing(out)  # as a build killed while writing leaves it
+    assert Builder(source, out, jobs=1).build(NOW).rendered > 0
+    assert tree(out) == clean_build(source, tmp_path / "clean")
