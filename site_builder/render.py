@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
@@ -136,7 +136,25 @@ def bind_site(env: jinja2.Environment, site: Site) -> None:
         units=site.units,
         metrics=site.metrics,
         item_url=lambda item: pages.item_url(item, site),
+        fragment=_fragment_cache(),
     )
+
+
+def _fragment_cache() -> Callable[..., Any]:
+    """`{% call fragment(a, b, …) %}…{% endcall %}`: the block rendered once per key for this
+    site snapshot, then reused (a record's row appears on the figure pages of its unit and of
+    every unit above it). Objects in the key count by identity, strings and numbers by value; the
+    block must show nothing but what its key names."""
+    made: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+
+    def fragment(*key: Any, caller: Callable[[], Any]) -> Any:
+        ids = tuple(k if isinstance(k, (str, int, type(None))) else (type(k).__name__, id(k)) for k in key)
+        hit = made.get(ids)
+        if hit is None:
+            hit = made[ids] = (caller(), key)  # the key kept alive: its objects' ids stay theirs
+        return hit[0]
+
+    return fragment
 
 
 def warm_up(env: jinja2.Environment) -> None:
