@@ -31,7 +31,7 @@ from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex,
 from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
 from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, shard_of
 from .site import Site, load_site
-from .sources import check_published_names, escaping_links
+from .sources import check_published_names, escaping_links, walk_files
 
 Progress = Callable[[int, int], None]
 SEARCH_KEY = "@search"
@@ -629,25 +629,7 @@ def _shards_touched(paths: list[str]) -> set[str]:
 
 def _existing_files(output: Path) -> set[str]:
     """Every file under the output folder, as paths relative to it."""
-    found: set[str] = set()
-    stack = [("", str(output))]
-    while stack:
-        prefix, folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                folder_entry = entry.is_dir()
-            except OSError:
-                folder_entry = False
-            if folder_entry:
-                if not entry.is_symlink():  # like os.walk: a link to a folder is not followed
-                    stack.append((prefix + entry.name + "/", entry.path))
-            elif not (prefix == "" and entry.name == MARKER):
-                found.add(prefix + entry.name)
-    return found
+    return {rel for rel, _ in walk_files(str(output), follow_links=False) if rel != MARKER}
 
 
 def _names_digest(paths: Any) -> str:

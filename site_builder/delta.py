@@ -24,6 +24,7 @@ from .content import Item
 from .errors import Problems, SourceError
 from .pages import Planned, PlannedPage, SearchIndex
 from .site import Site, Term
+from .sources import walk_files
 
 NEWS_SUFFIXES = (".md", ".markdown")
 Stats = dict[str, tuple[int, int]]
@@ -32,22 +33,13 @@ Stats = dict[str, tuple[int, int]]
 def input_stats(roots: Iterable[Path]) -> Stats:
     """Modification time and size of every file under `roots`, by path: what a change is seen by."""
     stats: Stats = {}
-    stack = [str(r) for r in dict.fromkeys(roots)]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
+    for root in dict.fromkeys(roots):
+        for _, entry in walk_files(str(root), follow_links=True):
             try:
-                if entry.is_dir():
-                    stack.append(entry.path)
-                else:
-                    stat = entry.stat()
-                    stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                stat = entry.stat()
             except OSError:
                 continue
+            stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
     return stats
 
 

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import Problems
 from .legacy import decode_legacy_bytes, find_legacy_lines
@@ -23,6 +24,30 @@ class SourceText:
     path: Path
     text: str
     digest: str
+
+
+def walk_files(root: str, follow_links: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(path relative to `root` with "/", entry) of every file below `root`, in no set order;
+    links to folders are followed only with `follow_links` (the sources' links are checked by
+    `escaping_links`; an output folder's are never followed, as `os.walk` does not)."""
+    stack = [("", root)]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+                if is_folder and not follow_links and entry.is_symlink():
+                    continue
+            except OSError:
+                continue
+            if is_folder:
+                stack.append((prefix + entry.name + "/", entry.path))
+            else:
+                yield prefix + entry.name, entry
 
 
 def read_text(path: Path, problems: Problems) -> SourceText | None:

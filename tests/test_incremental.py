@@ -139,6 +139,18 @@ def _summary(rng: random.Random, source: Path) -> None:
     path.write_text(text, "utf-8")
 
 
+def live_builder(tmp_path: Path) -> tuple[Path, Path, Builder]:
+    """The sample in tmp_path and a Builder set up as `serve` sets it, after its first build."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    builder = Builder(source, out, jobs=1)
+    builder.defer_search = builder.live = True
+    builder.build(NOW)
+    builder.index_search()
+    return source, out, builder
+
+
 def _bodies(rng: random.Random, source: Path) -> None:
     """Body edits of one to three items at once (what the live fast path handles)."""
     for _ in range(rng.randint(1, 3)):
@@ -169,13 +181,7 @@ def test_live_builder_equals_clean_build_after_random_edits(tmp_path: Path, seed
     """`serve`'s Builder keeps the last good build in memory and takes the fast path for edits
     of bodies and summaries: after any mix of those and other edits, its output is a clean build's."""
     rng = random.Random(seed)
-    source = tmp_path / "content"
-    shutil.copytree(SAMPLE, source)
-    out = tmp_path / "out"
-    builder = Builder(source, out, jobs=1)
-    builder.defer_search = builder.live = True
-    builder.build(NOW)
-    builder.index_search()
+    source, out, builder = live_builder(tmp_path)
     fast = 0
     for step in range(14):
         roll = rng.random()
@@ -256,13 +262,7 @@ def test_deferred_search_keeps_the_index_until_it_is_rebuilt(tmp_path: Path) -> 
 def test_live_body_edit_reindexes_only_the_part_of_its_year(tmp_path: Path) -> None:
     """The search index comes in parts (a year of articles each, and the rest): after a body
     edit, only its year's part is indexed again, and the result is a clean build's."""
-    source = tmp_path / "content"
-    shutil.copytree(SAMPLE, source)
-    out = tmp_path / "out"
-    builder = Builder(source, out, jobs=1)
-    builder.defer_search = builder.live = True
-    builder.build(NOW)
-    builder.index_search()
+    source, out, builder = live_builder(tmp_path)
     parts = {p.parent.name for p in (out / "pagefind").glob("*/pagefind-entry.json")}
     assert len(parts) >= 3 and "2020" in parts
     before = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
