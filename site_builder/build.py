@@ -406,18 +406,8 @@ class Builder:
 
         env = snap.env or make_environment(new_site, self.portable)
         bind_site(env, new_site)
-        render_problems = Problems(root=self.source)
-        changed: list[tuple[str, bytes]] = []
-        produced: dict[str, str] = {}
-        for done, entry in enumerate(todo, 1):
-            data = _produce(entry, env, new_site, render_problems)
-            if data is not None:
-                produced[entry.path] = digest = digest_bytes(data)
-                if manifest.entries.get(entry.path, ("", ""))[1] != digest or not (self.output / entry.path).is_file():
-                    changed.append((entry.path, data))
-            self._tick(done, len(todo))
-        if render_problems.errors:
-            raise BuildFailed(render_problems)
+        produced, changed = self._render_changed(todo, env, new_site, manifest,
+                                                 lambda path: (self.output / path).is_file(), Problems(root=self.source))
         if changed:
             self.cache.writing(self.output)
             write_many_in_place(self.output, changed)
@@ -507,21 +497,8 @@ class Builder:
                   existing: set[str], manifest: Manifest, problems: Problems, env: Any = None
                   ) -> tuple[WriteReport, dict[str, Any], int, float]:
         env = env or make_environment(site, self.portable)
-        rendered: list[tuple[str, bytes]] = []
-        for done, entry in enumerate(todo, 1):
-            data = _produce(entry, env, site, problems)
-            if data is not None:
-                rendered.append((entry.path, data))
-            self._tick(done, len(todo))
-        if problems:
-            raise BuildFailed(problems)
-        produced: dict[str, Any] = {}
-        changed: list[tuple[str, bytes]] = []
-        for path, data in rendered:
-            digest = digest_bytes(data)
-            produced[path] = digest
-            if manifest.entries.get(path, ("", ""))[1] != digest or path not in existing:
-                changed.append((path, data))
+        digests, changed = self._render_changed(todo, env, site, manifest, existing.__contains__, problems)
+        produced: dict[str, Any] = dict(digests)
         written = len(changed)
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
@@ -543,7 +520,25 @@ class Builder:
             produced[SEARCH_KEY] = "done"
             stale += old_bundle
             search_seconds = time.perf_counter() - started
-        return WriteReport(written, len(files) - written, len(stale)), produced, len(rendered), search_seconds
+        return WriteReport(written, len(files) - written, len(stale)), produced, len(digests), search_seconds
+
+    def _render_changed(self, todo: list[Planned], env: Any, site: Site, manifest: Manifest,
+                        exists: Callable[[str], bool], problems: Problems
+                        ) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+        """Render files in memory: (digest of each, the ones whose bytes differ from the last
+        build's or whose file is missing). Raises `BuildFailed`, writing nothing, on errors."""
+        produced: dict[str, str] = {}
+        changed: list[tuple[str, bytes]] = []
+        for done, entry in enumerate(todo, 1):
+            data = _produce(entry, env, site, problems)
+            if data is not None:
+                produced[entry.path] = digest = digest_bytes(data)
+                if manifest.entries.get(entry.path, ("", ""))[1] != digest or not exists(entry.path):
+                    changed.append((entry.path, data))
+            self._tick(done, len(todo))
+        if problems:
+            raise BuildFailed(problems)
+        return produced, changed
 
     def _pending_shards(self, touched: set[str] | None) -> None:
         """Add parts of the index to redo at the next `index_search` (None: all of them)."""
