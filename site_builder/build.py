@@ -8,12 +8,9 @@ memory first and then replaces the changed files one by one, each atomically.
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import hashlib
-import multiprocessing
 import os
-import signal
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -32,6 +29,7 @@ from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, re
 from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, shard_of
 from .site import Site, load_site
 from .sources import check_published_names, escaping_links, walk_files
+from .workers import fork_pool
 
 Progress = Callable[[int, int], None]
 SEARCH_KEY = "@search"
@@ -145,7 +143,7 @@ def _key(entry: Planned, base: str, digests: _Digests) -> str:
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_RENDER: tuple[Site, list[Planned], Path, bool] | None = None
+_RENDER: tuple[Site, list[Planned], Path, Any] | None = None  # site, files, staging, environment
 
 
 def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes | None:
@@ -158,23 +156,11 @@ def _produce(entry: Planned, env: Any, site: Site, problems: Problems) -> bytes 
     return None
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker start: end when the build process ends, even by SIGKILL (Linux), so no orphan keeps
-    writing into a staging folder that the next build is about to remove."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent was gone before the call
-        os._exit(1)
-
-
 def _render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[SourceError]]:
-    """Worker: render some planned files straight into the staging folder."""
+    """Worker: render some planned files straight into the staging folder, with the environment
+    the parent compiled before forking (each worker keeps its own cache of fragments)."""
     assert _RENDER is not None
-    site, planned, staging, portable = _RENDER
-    env = make_environment(site, portable)
+    site, planned, staging, env = _RENDER
     problems = Problems(root=site.config.source)
     done: list[tuple[int, str]] = []
     for index in indices:
@@ -298,7 +284,10 @@ class Builder:
             env = self.snapshot.env  # same theme and settings: its compiled templates still hold
             bind_site(env, site)
         if swap:
-            report, digests_out, rendered, search_seconds = self._swap(site, planned, files, todo, search, problems)
+            if env is None:  # compiled once here, not once per worker
+                env = make_environment(site, self.portable)
+                warm_up(env)
+            report, digests_out, rendered, search_seconds = self._swap(site, planned, files, todo, search, problems, env)
         else:
             report, digests_out, rendered, search_seconds = self._in_place(site, files, todo, search, existing,
                                                                            manifest, problems, env)
@@ -437,7 +426,7 @@ class Builder:
     # --- cold: everything through a staging folder ------------------------------------------------
 
     def _swap(self, site: Site, planned: list[Planned], files: list[Planned], todo: list[Planned],
-              search: SearchIndex | None, problems: Problems) -> tuple[WriteReport, dict[str, Any], int, float]:
+              search: SearchIndex | None, problems: Problems, env: Any) -> tuple[WriteReport, dict[str, Any], int, float]:
         global _RENDER
         writer = OutputWriter(self.output)
         writer.begin()
@@ -448,11 +437,11 @@ class Builder:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
                     todo_paths.add(entry.path)
             indices = [i for i, e in enumerate(files) if e.path in todo_paths]
-            _RENDER = (site, files, writer.staging, self.portable)
+            _RENDER = (site, files, writer.staging, env)
             try:
                 if self.jobs > 1 and len(indices) >= 200:
                     chunks = [indices[i::self.jobs * 4] for i in range(self.jobs * 4)]
-                    with multiprocessing.get_context("fork").Pool(self.jobs, _die_with_parent, (os.getpid(),)) as pool:
+                    with fork_pool(self.jobs) as pool:
                         results = []
                         for done, items in pool.imap(_render_chunk, chunks):
                             results.append(done)

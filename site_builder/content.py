@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import multiprocessing
-
 import frontmatter
 
 from .config import SiteConfig
@@ -21,6 +19,7 @@ from .markdown_render import MarkdownRenderer
 from .sanitize import Policy, policy_for, sanitize
 from .sources import SourceText, find_files, read_text
 from .units import UnitRegistry
+from .workers import fork_pool
 from .vietnamese import clean_text, parse_datetime, slugify
 from .yamlload import LineDict, load_yaml
 
@@ -389,8 +388,7 @@ def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCach
     _JOB = job
     try:
         if jobs > 1 and len(todo) >= 64:
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(jobs) as pool:
+            with fork_pool(jobs) as pool:
                 results = pool.map(_load_one, [p for p, _, _ in todo], chunksize=32)
         else:
             results = [_load_one(p) for p, _, _ in todo]
