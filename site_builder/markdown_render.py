@@ -42,6 +42,27 @@ _OPTIONAL: list[tuple[str, Callable[[str], bool]]] = [
     ("md_in_html", lambda t: "<" in t),
 ]
 ALL_EXTENSIONS = ["extra", *_ALWAYS]
+
+# Python-Markdown tries every inline pattern on every run of text; one whose marker character
+# never occurs in a body cannot match there, so the body's converter goes without it. (Whitespace
+# is normalised first: a tab can become the two spaces of a line break.)
+_INLINE_PATTERNS: list[tuple[str, Callable[[str], bool]]] = [
+    ("backtick", lambda t: "`" in t),
+    ("escape", lambda t: "\\" in t),
+    ("reference", lambda t: "[" in t),
+    ("link", lambda t: "[" in t),
+    ("image_link", lambda t: "![" in t),
+    ("image_reference", lambda t: "![" in t),
+    ("short_reference", lambda t: "[" in t),
+    ("short_image_ref", lambda t: "![" in t),
+    ("autolink", lambda t: "<" in t),
+    ("automail", lambda t: "<" in t),
+    ("linebreak", lambda t: "  " in t or "\t" in t),
+    ("html", lambda t: "<" in t),
+    ("entity", lambda t: "&" in t),
+    ("em_strong", lambda t: "*" in t or "_" in t),
+]
+_TOC_MARKER = "[TOC]"  # toc's default marker; looking for it walks the whole tree
 # Addresses that may point into media/, as written in a body (for cache digests and lines).
 _MEDIA_REF = re.compile(r"/?media/[^\s()\[\]<>\"']+")
 
@@ -138,18 +159,29 @@ class _ImageSizesExtension(Extension):
         md.treeprocessors.register(_ImageSizes(md, self.owner), "image_sizes", 4)   # after toc
 
 
-def _new_converter(extensions: list[str], owner: "MarkdownRenderer | None" = None) -> markdown.Markdown:
-    """A converter; with `owner`, body images are sized from owner's media folder."""
-    return markdown.Markdown(
+def _new_converter(extensions: list[str], owner: "MarkdownRenderer | None" = None,
+                   without: tuple[str, ...] = (), toc_marker: bool = True) -> markdown.Markdown:
+    """A converter; with `owner`, body images are sized from owner's media folder. `without`
+    names inline patterns to leave out; `toc_marker=False` stops the search for "[TOC]"."""
+    md = markdown.Markdown(
         extensions=[*extensions, *([_ImageSizesExtension(owner)] if owner is not None else [])],
-        extension_configs={"toc": {"slugify": slugify, "permalink": False}},
+        extension_configs={"toc": {"slugify": slugify, "permalink": False,
+                                   **({} if toc_marker else {"marker": ""})}},
         output_format="html",
     )
+    for name in without:
+        md.inlinePatterns.deregister(name)
+    return md
 
 
 def extensions_for(text: str) -> tuple[str, ...]:
     """The optional extensions whose syntax appears in `text`."""
     return tuple(name for name, used in _OPTIONAL if used(text))
+
+
+def unused_inline_patterns(text: str) -> tuple[str, ...]:
+    """The core inline patterns that cannot match anywhere in `text`."""
+    return tuple(name for name, used in _INLINE_PATTERNS if not used(text))
 
 
 _IMAGE_MESSAGES = {
@@ -176,7 +208,7 @@ class MarkdownRenderer:
         self.last_digest = ""
         self.image_problems: list[ImageProblem] = []
         self._text = ""
-        self._converters: dict[tuple[str, ...], markdown.Markdown] = {}
+        self._converters: dict[tuple[tuple[str, ...], tuple[str, ...], bool], markdown.Markdown] = {}
 
     def media_refs(self, text: str) -> tuple[str, ...]:
         """The files under media/ that `text` names ("media/2020/a.png"), sorted."""
@@ -201,12 +233,13 @@ class MarkdownRenderer:
         if known is not None:
             return known
         needed = extensions_for(text)
-        md = self._converters.get(needed)
+        key = (needed, unused_inline_patterns(text), _TOC_MARKER in text)
+        md = self._converters.get(key)
         if md is None:
-            md = self._converters[needed] = _new_converter([*needed, *_ALWAYS], self)
+            md = self._converters[key] = _new_converter([*needed, *_ALWAYS], self, key[1], key[2])
         md.reset()
         try:
             return md.convert(text)
         except RecursionError:
-            del self._converters[needed]  # the converter's state is unknown after the error
+            del self._converters[key]  # the converter's state is unknown after the error
             return None

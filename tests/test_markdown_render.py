@@ -6,7 +6,9 @@ from pathlib import Path
 import frontmatter
 from hypothesis import given, settings, strategies as st
 
-from site_builder.markdown_render import ALL_EXTENSIONS, MarkdownRenderer, _new_converter, extensions_for
+from site_builder.markdown_render import (
+    ALL_EXTENSIONS, MarkdownRenderer, _new_converter, extensions_for, unused_inline_patterns,
+)
 
 from conftest import SAMPLE
 
@@ -24,6 +26,11 @@ SNIPPETS = [
     "# Đại hội Đảng bộ\n\n## Đại hội Đảng bộ\n",
     "> trích dẫn\n> > lồng\n",
     "Liên kết [trang](https://example.org/) và <https://example.org>.\n",
+    "Ảnh ![mô tả](https://example.org/a.png) và ![tham chiếu][a].\n\n[a]: https://example.org/b.png\n",
+    "Thư <ban@example.org>, mã `x = 1`, thoát \\*sao\\*, &copy; &#169; và _nghiêng_ **đậm**.\n",
+    "Xuống dòng  \nở đây,\tvà tab\t\ncuối dòng.\n",
+    "[TOC]\n\n# Mục một\n\n## Mục hai\n",
+    "Tiêu đề kiểu gạch\n=================\n\nĐoạn [liên kết][].\n\n[liên kết]: https://example.org/\n",
 ]
 
 
@@ -47,8 +54,18 @@ def test_features_are_detected() -> None:
     assert extensions_for("Chỉ có chữ thường.") == ()
 
 
+def test_inline_patterns_are_left_out_only_when_their_marker_is_absent() -> None:
+    assert "em_strong" in unused_inline_patterns("Chỉ có chữ thường.")
+    assert "em_strong" not in unused_inline_patterns("Chữ **đậm**.")
+    assert "link" not in unused_inline_patterns("[trang](https://example.org/)")
+    assert "image_link" in unused_inline_patterns("[trang](https://example.org/)")
+    assert "linebreak" not in unused_inline_patterns("dòng\t\nsau")
+
+
 _PIECES = st.sampled_from(SNIPPETS + ["chữ ", "**", "*", "_", "`", "[", "]", "(", ")", "{", "}", ":", "|",
-                                      "-", "#", ">", "<", "\n", "\n\n", "    ", "1. ", "[^x]", "~~~", "&amp;"])
+                                      "-", "#", ">", "<", "\n", "\n\n", "    ", "1. ", "[^x]", "~~~", "&amp;",
+                                      "&", "\\", "!", "![", "  ", "\t", "@", "=", "[TOC]", "<a@b.vn>",
+                                      "<https://a.vn>", "\r\n", "\x02", "\x03"])
 
 
 @settings(max_examples=300, deadline=None)
