@@ -153,6 +153,12 @@ def _suspect(word: str) -> bool:
     return _odd(word) or (not word.isascii() and not is_syllable(word) and not _acronym(word))
 
 
+@lru_cache(maxsize=1 << 17)
+def _clean_piece(piece: str) -> bool:
+    """True when no word of a space-free piece of text ("năm," "(xã") is suspect."""
+    return not any(_suspect(w) for w in _WORD.findall(piece))
+
+
 @dataclass(frozen=True)
 class LegacyLine:
     """A line that looks typed in a legacy encoding, with the table and the converted text."""
@@ -199,6 +205,10 @@ def detect_line(text: str) -> tuple[str, str] | None:
 
 def find_legacy_lines(text: str) -> list[LegacyLine]:
     """Every line of a text that looks pasted from TCVN3 or VNI."""
+    # Words never span lines or spaces: a text none of whose distinct pieces holds a suspect word
+    # has no such line (the pieces repeat from text to text, so `_clean_piece` mostly hits its cache).
+    if text.isascii() or all(map(_clean_piece, set(text.split()))):
+        return []
     found = []
     for number, line in enumerate(text.split("\n"), 1):
         hit = detect_line(line)
