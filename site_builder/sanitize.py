@@ -124,6 +124,10 @@ class Policy:
 
     def clean(self, html: str) -> str:
         """The sanitised HTML."""
+        return self.mark_links(self.strip(html))
+
+    def strip(self, html: str) -> str:
+        """`html` without what the allow-list does not allow (nothing else changed)."""
         attributes = {tag: set(names) for tag, names in ATTRIBUTES.items()
                       if tag in self.tags or tag == "*"}
         cleaned = nh3.clean(
@@ -136,9 +140,13 @@ class Policy:
         # a frame's fallback text goes too (browsers never show it; other readers might parse it).
         cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "",
                               cleaned)
-        cleaned = _IMG_NO_SRC.sub("", cleaned)
+        return _IMG_NO_SRC.sub("", cleaned)
+
+    @staticmethod
+    def mark_links(html: str) -> str:
+        """Links to other sites get rel="noopener noreferrer"."""
         return _LINK.sub(lambda m: f'<a{m.group(1)} href="{m.group(2)}"{m.group(3)} rel="noopener noreferrer">',
-                         cleaned)
+                         html)
 
     def removals(self, html: str, body: str) -> list[Removal]:
         """What `clean` takes out of `html`, each placed in the Markdown `body` it came from."""
@@ -254,7 +262,8 @@ def warnings_for(removals: list[Removal], body: str) -> list[tuple[int, str, str
 
 def sanitize(html: str, body: str, policy: Policy) -> tuple[str, list[tuple[int, str, str]]]:
     """Clean `html` (made from the Markdown `body`); the warnings say what went, by body line."""
-    cleaned = policy.clean(html)
-    if cleaned == html:
+    stripped = policy.strip(html)
+    cleaned = policy.mark_links(stripped)
+    if stripped == html:  # nothing removed (links may have gained their rel)
         return cleaned, []
     return cleaned, warnings_for(policy.removals(html, body), body)
