@@ -106,6 +106,9 @@ class Totals:
     reached_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _relevant: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     _counted: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    # Pages ask for the same figure many times (a year row, a period row, the year pages).
+    _flows: dict[tuple[str, str, date | None, date], Total | None] = field(default_factory=dict)
+    _levels: dict[tuple[str, str, date], Total | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Inverse of `reach`: the units a unit's records reach (itself, its parents, its
@@ -163,6 +166,12 @@ class Totals:
 
     def flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
         """The unit's total over [start, end] (start None: since the first record)."""
+        key = (unit_id, metric_id, start, end)
+        if key not in self._flows:
+            self._flows[key] = self._flow(unit_id, metric_id, start, end)
+        return self._flows[key]
+
+    def _flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
         lo = start or EPOCH
         chosen = [r for r in self.counted_flows(unit_id, metric_id) if lo <= r.period.start and r.period.end <= end]
         if not chosen:
@@ -176,6 +185,14 @@ class Totals:
 
     def level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None = None) -> Total | None:
         """The unit's level as of a date: latest value per unit and scope, `all` standing in for its reach."""
+        if exclude is not None:
+            return self._level(unit_id, metric_id, as_of, exclude)
+        key = (unit_id, metric_id, as_of)
+        if key not in self._levels:
+            self._levels[key] = self._level(unit_id, metric_id, as_of, None)
+        return self._levels[key]
+
+    def _level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None) -> Total | None:
         latest: dict[tuple[str, str], Record] = {}
         own_end = self.units[unit_id].valid_to
         # A unit that had ended by the date has no level then (its successors report for it);
