@@ -109,6 +109,11 @@ class Policy:
         self.iframe_hosts = frozenset(h.lower() for h in iframe_hosts)
         self.tags = TAGS | ({"iframe"} if self.iframe_hosts else set())
         self.key = hashlib.sha256(repr((POLICY_VERSION, sorted(self.iframe_hosts))).encode()).hexdigest()[:16]
+        self._cleaner = nh3.Cleaner(
+            tags=set(self.tags), clean_content_tags=set(CONTENT_TAGS - self.tags),
+            attributes={tag: set(names) for tag, names in ATTRIBUTES.items() if tag in self.tags or tag == "*"},
+            attribute_filter=self._filter, link_rel=None, url_schemes=set(SCHEMES), strip_comments=True,
+        )  # built once: the allow-list is the same for every body
 
     def allowed_attribute(self, tag: str, name: str) -> bool:
         return name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, ())
@@ -128,23 +133,20 @@ class Policy:
 
     def strip(self, html: str) -> str:
         """`html` without what the allow-list does not allow (nothing else changed)."""
-        attributes = {tag: set(names) for tag, names in ATTRIBUTES.items()
-                      if tag in self.tags or tag == "*"}
-        cleaned = nh3.clean(
-            html, tags=set(self.tags), clean_content_tags=set(CONTENT_TAGS - self.tags),
-            attributes=attributes, attribute_filter=self._filter, link_rel=None,
-            url_schemes=set(SCHEMES), strip_comments=True,
-        )
+        cleaned = self._cleaner.clean(html)
         # nh3 writes attributes in double quotes with "<", ">" and '"' escaped, so these
         # patterns read its output exactly. A frame without an allowed address goes whole, and
         # a frame's fallback text goes too (browsers never show it; other readers might parse it).
-        cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "",
-                              cleaned)
-        return _IMG_NO_SRC.sub("", cleaned)
+        if "<iframe" in cleaned:  # nh3 writes tag names in lower case
+            cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "",
+                                  cleaned)
+        return _IMG_NO_SRC.sub("", cleaned) if "<img" in cleaned else cleaned
 
     @staticmethod
     def mark_links(html: str) -> str:
         """Links to other sites get rel="noopener noreferrer"."""
+        if "<a " not in html:
+            return html
         return _LINK.sub(lambda m: f'<a{m.group(1)} href="{m.group(2)}"{m.group(3)} rel="noopener noreferrer">',
                          html)
 
