@@ -440,7 +440,7 @@ class Builder:
             _RENDER = (site, files, writer.staging, env)
             try:
                 if self.jobs > 1 and len(indices) >= 200:
-                    chunks = [indices[i::self.jobs * 4] for i in range(self.jobs * 4)]
+                    chunks = [indices[i::self.jobs * 16] for i in range(self.jobs * 16)]  # small: no long tail
                     with fork_pool(self.jobs) as pool:
                         results = []
                         for done, items in pool.imap(_render_chunk, chunks):
