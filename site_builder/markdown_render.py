@@ -2,7 +2,8 @@
 
 Python-Markdown's "extra" features cost time on every body, used or not, so each body is
 converted with only the extensions whose syntax it contains; the output is the same as with all
-of them (tests/test_markdown_render.py). Converters are made once per extension set and reused
+of them (tests/test_markdown_render.py), and likewise without the inline patterns it cannot trigger.
+Converters are made once per such set and reused
 (`reset()`), since creating Python-Markdown instances is slow.
 
 Images written in Markdown whose address points into `media/` get their real width and height
