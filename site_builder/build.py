@@ -283,10 +283,11 @@ class Builder:
                 and self.snapshot.base == base and self.snapshot.site.config == site.config:
             env = self.snapshot.env  # same theme and settings: its compiled templates still hold
             bind_site(env, site)
+        if env is None and (swap or self.live):
+            # Compiled once here rather than once per worker, and kept by a live build for its edits.
+            env = make_environment(site, self.portable)
+            warm_up(env)
         if swap:
-            if env is None:  # compiled once here, not once per worker
-                env = make_environment(site, self.portable)
-                warm_up(env)
             report, digests_out, rendered, search_seconds = self._swap(site, planned, files, todo, search, problems, env)
         else:
             report, digests_out, rendered, search_seconds = self._in_place(site, files, todo, search, existing,
@@ -314,9 +315,6 @@ class Builder:
         self._save_cache(problems)
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
         if self.live:
-            if env is None:
-                env = make_environment(site, self.portable)
-                warm_up(env)
             self.snapshot = delta.Snapshot(site, files, self.pending_search or search, keys, base, digests, stats,
                                            env, pages)
             self.snapshot.dependents(())  # index the dependencies now rather than on the first edit
