@@ -81,6 +81,8 @@ class Run:
 def measure(command: list[str], cwd: Path, scratch: Path, name: str, timeout: float,
             env: dict | None = None) -> Run:
     result = scratch / f"{name}.json"
+    # Start on a settled disk: the previous build's written-back pages would otherwise slow this one.
+    os.sync()
     subprocess.run([sys.executable, str(MEASURE), str(result), str(timeout), "--", *command],
                    cwd=cwd, env=env, check=True)
     data = json.loads(result.read_text(encoding="utf-8"))
@@ -429,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         f"pagefind {versions['pagefind']}.",
         f"Total benchmark time: {time.perf_counter() - started:.0f} s.",
         "Every cold build wrote into a folder nothing had been deleted from during the run (old outputs renamed "
-        "aside and deleted at the end; see set_aside).",
+        "aside and deleted at the end; see set_aside), and every measurement began after os.sync().",
     ]
     print(plain_table(header, table))
     print()
