@@ -47,6 +47,9 @@ class YamlProblem:
 
 _MAX_DEPTH = 100
 _TOO_DEEP = f"YAML lồng nhau quá sâu (quá {_MAX_DEPTH} cấp danh sách hoặc mục con)"
+_MAX_UNFOLD = 10  # values the aliases may unfold into, per value written in the file
+_TOO_BIG = ("YAML dùng lại giá trị có neo (&tên, gọi lại bằng *tên) quá nhiều lần: khi mở ra, "
+            "tệp thành quá nhiều giá trị")
 
 
 class _Constructing:
@@ -106,18 +109,46 @@ for _cls in (_Loader, _FastLoader):
 _FAST_MAX_CHARS = 8192
 
 
-def _depth(node: yaml.Node, limit: int) -> bool:
-    """True when the node tree is nested deeper than `limit` (iteratively, no recursion)."""
-    stack = [(node, 1)]
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [v for pair in node.value for v in pair]
+    return []
+
+
+def _shape_problem(root: yaml.Node, max_depth: int, line_offset: int) -> YamlProblem | None:
+    """A problem when the node graph nests deeper than `max_depth` (a cycle made by an alias
+    counts as endless), or when its aliases (`*name`) would unfold it into far more values than
+    the file holds: both would hang or crash whatever walks the data later. Iterative, and each
+    distinct node is visited once, so the check itself stays linear in the file."""
+    depth: dict[int, int] = {}
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    reused: yaml.Node | None = None  # the first node reached twice: an anchor (&name) in use
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        current, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(current, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in current.value)
-        elif isinstance(current, yaml.MappingNode):
-            stack.extend((v, depth + 1) for _, v in current.value)
-    return False
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            children = _children(node)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            if depth[key] > max_depth:
+                return YamlProblem(root.start_mark.line + 1 + line_offset, _TOO_DEEP)
+            continue
+        if key in depth:
+            reused = reused or node
+            continue
+        if key in open_nodes:  # an alias inside its own anchor
+            return YamlProblem(node.start_mark.line + 1 + line_offset, _TOO_DEEP)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    if reused is not None and size[id(root)] > _MAX_UNFOLD * len(size) + 1000:
+        return YamlProblem(reused.start_mark.line + 1 + line_offset, _TOO_BIG)
+    return None
 
 
 def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]:
@@ -133,15 +164,20 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]
 def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem | None]:
     try:
         loader = cls(text)
+    except yaml.reader.ReaderError as exc:  # a control character, found before any parsing
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        return None, YamlProblem(line, f"YAML có ký tự điều khiển không được phép (mã #x{exc.character:04X}); "
+                                       "hãy xóa ký tự đó (thường do dán từ tệp khác)")
     except yaml.YAMLError as exc:
-        return None, YamlProblem(None, f"YAML không đọc được ({exc})")
+        return None, YamlProblem(None, f"YAML không đọc được ({' '.join(str(exc).split())})")
     loader.line_offset = line_offset
     try:
         node = loader.get_single_node()
         if node is None:
             return None, None
-        if _depth(node, _MAX_DEPTH):
-            return None, YamlProblem(node.start_mark.line + 1 + line_offset, _TOO_DEEP)
+        shape = _shape_problem(node, _MAX_DEPTH, line_offset)
+        if shape is not None:
+            return None, shape
         return loader.construct_document(node), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -3,6 +3,7 @@ a build makes). Each outcome is a site or `BuildFailed` whose problems all name 
 line, where there is one) — never another exception, never a hang, never a crash of the process."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from conftest import NOW, REPO, SAMPLE, make_site, news_item
 FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 ITEM = "news/2020/hanh-son-bo-phan-giup-viec-chung.md"
+VIETNAMESE = re.compile("[\u00c0-\u1ef9]")  # a letter with Vietnamese marks: an editor's message reads Vietnamese
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,10 @@ def assert_clean_outcome(problems_root: Path, run: object) -> None:
         for problem in failed.problems.items:
             assert problem.path.startswith("content/") or problem.path.startswith(".cache"), problem
             assert problem.line is None or problem.line >= 1, problem
-            assert problem.message and "\n" not in problem.path, problem
+            assert problem.message and "\n" not in problem.path + problem.message, problem
+            assert "Traceback" not in problem.message and VIETNAMESE.search(problem.message), problem
+            if problem.message.startswith("YAML") or "lồng nhau" in problem.message:
+                assert problem.line is not None, problem  # a broken text is placed at its line
 
 
 @pytest.fixture
@@ -191,9 +196,10 @@ def errors_of(source: Path) -> list[tuple[str, int | None, str]]:
     return [(p.path, p.line, p.message) for p in failed.value.problems.errors]
 
 
-@pytest.mark.parametrize("rel", ["news/2020/lon.md", "data/lon.csv", "units.yaml"])
+@pytest.mark.parametrize("rel", ["news/2020/lon.md", "data/lon.csv", "units.yaml", "site.yaml", "metrics.yaml",
+                                 "data/mong-cai.yaml", "pages/gioi-thieu.md"])
 def test_file_over_the_size_limit(sample: Path, replaced, rel: str) -> None:  # type: ignore[no-untyped-def]
-    """A 50 MB source is refused by name before it is read, with what to do."""
+    """A 50 MB source of any kind is refused by name before it is read, with what to do."""
     assert MAX_SOURCE_BYTES < 50 * 1024 * 1024
     with replaced(rel, b"").open("r+b") as handle:
         handle.truncate(50 * 1024 * 1024)
@@ -203,42 +209,93 @@ def test_file_over_the_size_limit(sample: Path, replaced, rel: str) -> None:  # 
     assert problem.message == "tệp quá lớn (50 MB)." and "20 MB" in problem.hint
 
 
-def nested(kind: str, depth: int) -> str:
+def nested(kind: str, depth: int, indent: int) -> str:
+    """A YAML value nested `depth` levels deep, for a key indented by `indent` spaces."""
     if kind == "flow":
         return "[" * depth + "1" + "]" * depth
     if kind == "flow-map":
         return "{a: " * depth + "1" + "}" * depth
+    pad = " " * (indent + 2)
     if kind == "block-list":
-        return "\n" + "".join(" " * (2 * i) + "-\n" for i in range(depth)) + " " * (2 * depth) + "- 1"
-    return "\n" + "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "x: 1"
+        return "\n" + "".join(pad + " " * (2 * i) + "-\n" for i in range(depth)) + pad + " " * (2 * depth) + "- 1"
+    return "\n" + "".join(pad + " " * i + f"k{i}:\n" for i in range(depth)) + pad + " " * depth + "x: 1"
 
 
 KINDS = ["flow", "flow-map", "block-list", "block-map"]
+# Every kind of YAML source, and how one more value is written into it at its top level.
+YAML_SOURCES = [ITEM, "units.yaml", "metrics.yaml", "data/mong-cai.yaml", "site.yaml"]
 
 
-@pytest.mark.parametrize("depth", [10_000, 100_000])
-@pytest.mark.parametrize("kind", KINDS)
-def test_deep_nesting_in_front_matter_and_units(sample: Path, replaced, kind: str, depth: int) -> None:  # type: ignore[no-untyped-def]
-    """Deep nesting is a Vietnamese error with the file and a line, in a process that survives
-    (run in a child process: a crash of libyaml would take pytest down with it)."""
-    if kind.startswith("block") and depth > 10_000:
-        depth = 10_000  # block nesting that deep is ~100 MB of indentation: over the size limit anyway
-    item = sample_text(ITEM).replace("tags:\n", f"sau: {nested(kind, depth)}\ntags:\n", 1)
-    units = sample_text("units.yaml") + f"\n- id: sau\n  name: Sâu\n  type: xa\n  extra: {nested(kind, depth)}\n"
-    replaced(ITEM, item.encode("utf-8"))
-    replaced("units.yaml", units.encode("utf-8"))
-    script = ("import sys; from pathlib import Path; from site_builder.site import load_site\n"
-              "from site_builder.errors import BuildFailed\n"
-              "try:\n    load_site(Path(sys.argv[1]))\nexcept BuildFailed as f:\n"
-              "    print('\\n'.join(p.format() for p in f.problems.errors))\n")
-    result = subprocess.run([sys.executable, "-c", script, str(sample)], capture_output=True, text=True,
-                            cwd=REPO, timeout=120)
+def with_value(rel: str, value: object) -> str:
+    """The sample's `rel` with one more key whose YAML value is `value(indent)`."""
+    text = sample_text(rel)
+    if rel == ITEM:
+        return text.replace("tags:\n", f"sau: {value(0)}\ntags:\n", 1)  # type: ignore[operator]
+    if rel == "site.yaml":
+        return text + f"\nsau: {value(0)}\n"  # type: ignore[operator]
+    return text + f"\n- id: sau\n  extra: {value(2)}\n"  # type: ignore[operator]
+
+
+LOAD_IN_A_CHILD = ("import sys; from pathlib import Path; from site_builder.site import load_site\n"
+                   "from site_builder.errors import BuildFailed\n"
+                   "try:\n    load_site(Path(sys.argv[1]))\nexcept BuildFailed as f:\n"
+                   "    print('\\n'.join(p.format() for p in f.problems.errors))\n")
+
+
+def load_in_a_child(sample: Path, timeout: float) -> str:
+    """Load the site in a child process (a crash of libyaml would take pytest down with it, and a
+    hang ends at `timeout`, failing the test); the printed errors."""
+    result = subprocess.run([sys.executable, "-c", LOAD_IN_A_CHILD, str(sample)], capture_output=True, text=True,
+                            cwd=REPO, timeout=timeout)
     assert result.returncode == 0, result.stderr[-2000:]
-    size = len(units.encode("utf-8"))
-    if size > MAX_SOURCE_BYTES:
-        assert "content/units.yaml: Lỗi: tệp quá lớn" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+# 10 000 levels of every kind in every source; 100 000 in flow style in one front matter and one
+# list file (block nesting that deep is ~100 MB of indentation: over the size limit anyway).
+NESTING = [(rel, kind, 10_000) for rel in YAML_SOURCES for kind in KINDS] + \
+          [(rel, kind, 100_000) for rel in (ITEM, "units.yaml") for kind in ("flow", "flow-map")]
+
+
+@pytest.mark.parametrize(("rel", "kind", "depth"), NESTING)
+def test_deep_nesting_in_every_yaml_source(sample: Path, replaced, rel: str, kind: str, depth: int) -> None:  # type: ignore[no-untyped-def]
+    """Deep nesting in front matter, units, metrics, data records or settings is a Vietnamese
+    error naming that file and a line, and the process survives."""
+    text = with_value(rel, lambda indent: nested(kind, depth, indent))
+    replaced(rel, text.encode("utf-8"))
+    printed = load_in_a_child(sample, timeout=120)
+    if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+        assert f"content/{rel}: Lỗi: tệp quá lớn" in printed, printed
     else:
-        assert "content/units.yaml:" in result.stdout and "lồng nhau quá sâu" in result.stdout, result.stdout
+        assert re.search(rf"^content/{re.escape(rel)}:\d+: Lỗi: YAML lồng nhau quá sâu", printed, re.M), printed
+
+
+def alias_bomb(levels: int, width: int, indent: int) -> str:
+    """A few hundred bytes of YAML whose aliases unfold into width**levels values."""
+    pad = " " * (indent + 2)
+    lines = [f"{pad}a0: &a0 [{', '.join(['x'] * width)}]"]
+    lines += [f"{pad}a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("rel", YAML_SOURCES)
+def test_alias_bomb_in_every_yaml_source(sample: Path, replaced, rel: str) -> None:  # type: ignore[no-untyped-def]
+    """Aliases that would unfold a small file into a billion values are refused at a line, at
+    once, instead of hanging whatever walks the data."""
+    text = with_value(rel, lambda indent: alias_bomb(10, 9, indent))
+    assert len(text.encode("utf-8")) < len(sample_text(rel).encode("utf-8")) + 1000
+    replaced(rel, text.encode("utf-8"))
+    printed = load_in_a_child(sample, timeout=60)
+    assert re.search(rf"^content/{re.escape(rel)}:\d+: Lỗi: YAML dùng lại giá trị có neo", printed, re.M), printed
+
+
+def test_aliases_in_moderation_still_work(sample: Path, replaced) -> None:  # type: ignore[no-untyped-def]
+    """An anchor reused a few times (YAML's own way to avoid repeating a value) is fine."""
+    text = sample_text(ITEM).replace("tags:\n", "nhan: &n [một, hai]\nlai: *n\ntags:\n", 1)
+    replaced(ITEM, text.encode("utf-8"))
+    site = load_site(sample, now=NOW)
+    assert any(item.rel.endswith(ITEM) for item in site.items)
 
 
 @pytest.mark.parametrize("body", ["> " * 10_000 + "Sâu.", "- " * 10_000 + "mục", "1. " * 10_000 + "mục",
