@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -26,7 +28,7 @@ from . import delta
 from .content import listing_fields, load_some_items, placement_fields
 from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests, shown, shown_digest
 from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
-from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, shard_of
+from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
 from .site import Site, load_site
 from .sources import check_published_names, escaping_links, walk_files
 from .workers import fork_pool
@@ -592,12 +594,19 @@ class Builder:
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems,
                 only: set[str] | None = None) -> SearchFiles | None:
+        scratch = scratch_root(cache_folder(self.source))
         try:
-            return build_search_files(folder, search.entries, only)
+            return build_search_files(folder, search.entries, only, scratch)
         except SearchIndexFailed as exc:
-            problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).",
-                           "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại.")
+            if isinstance(exc.__cause__, OSError):  # a full disk, a folder that cannot be written
+                hint = f"Hãy giải phóng chỗ trống trên đĩa (thư mục tạm: {scratch or tempfile.gettempdir()}) rồi xây dựng lại."
+            else:
+                hint = "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại."
+            problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).", hint)
             return None
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
 
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:

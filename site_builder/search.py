@@ -13,10 +13,12 @@ run, which would break byte-identical builds; filters therefore live in our own 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +32,7 @@ from pagefind.service import get_executable
 from .content import Item
 from .site import Site
 from .vietnamese import slugify
+from .workers import die_with_parent
 
 LANGUAGE = "vi"
 
@@ -111,7 +114,35 @@ def _prefix(shard: str) -> str:
     return "pagefind/" if shard == MAIN else f"pagefind/{shard}/"
 
 
-def _index_cli(folder: Path, scratch: Path, glob: str | None) -> bool:
+def scratch_root(cache: Path) -> Path | None:
+    """This process's folder for Pagefind's scratch files, under the build cache rather than the
+    system's temporary folder: a build killed while indexing leaves its scratch behind, and here
+    the next build removes it (folders of builds still running, named by their pid, are kept).
+    None, meaning the system's temporary folder, when the cache folder cannot be written."""
+    root = cache / "scratch"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for old in root.iterdir():
+            if old.name != str(os.getpid()) and not _running(old.name):
+                shutil.rmtree(old, ignore_errors=True)
+        mine = root / str(os.getpid())
+        mine.mkdir(exist_ok=True)
+        return mine
+    except OSError:
+        return None
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _index_cli(folder: Path, scratch: Path, glob: str | None, scratch_dir: Path | None = None) -> bool:
     """Run Pagefind's binary on `folder`, writing the bundle into `scratch`; False if it found
     nothing to index (the command line fails then, where the API writes an empty bundle)."""
     binary = get_executable()
@@ -124,9 +155,11 @@ def _index_cli(folder: Path, scratch: Path, glob: str | None) -> bool:
     # An empty working directory and no PAGEFIND_* variables: the command line would otherwise
     # read a pagefind.yml/.toml/.json or PAGEFIND_* settings the API ignores.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-cwd-") as cwd:
+    # The binary dies with this process, so a killed build leaves no indexer running.
+    with tempfile.TemporaryDirectory(prefix="pagefind-cwd-", dir=scratch_dir) as cwd:
         run = subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True, errors="replace")
+                             capture_output=True, text=True, errors="replace",
+                             preexec_fn=functools.partial(die_with_parent, os.getpid()))
     if run.returncode == 0:
         return True
     message = (run.stderr or run.stdout).strip()
@@ -175,17 +208,19 @@ class SearchFiles:
         return shard is not None and path not in self.files and (shard in self.redone or shard not in self.shards)
 
 
-def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] | None = None) -> SearchFiles:
+def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] | None = None,
+                       scratch_dir: Path | None = None) -> SearchFiles:
     """Index the rendered site in `folder`: every part, or only the parts in `only` (the others
-    are read back from `folder`'s bundle for the filter file)."""
+    are read back from `folder`'s bundle for the filter file). Scratch files go in `scratch_dir`
+    (see `scratch_root`), or the system's temporary folder."""
     shards = shards_of(entries)
     redo = [s for s in shards if only is None or s in only or not (folder / _prefix(s) / "pagefind-entry.json").is_file()]
     out: dict[str, bytes] = {}
     ids: dict[str, str] = {}
     try:
         for shard in redo:
-            with tempfile.TemporaryDirectory(prefix="site-builder-pagefind-") as scratch:
-                if not _index_cli(folder, Path(scratch), _glob(shard)):
+            with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_dir) as scratch:
+                if not _index_cli(folder, Path(scratch), _glob(shard), scratch_dir):
                     # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
                     with ThreadPoolExecutor(max_workers=1) as pool:
                         pool.submit(lambda: asyncio.run(_index(folder, Path(scratch), _glob(shard)))).result()

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from typing import Iterator
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker start: end when the build process ends, even by SIGKILL (Linux), so no orphan keeps
-    writing into a staging folder that the next build is about to remove."""
+def die_with_parent(parent: int) -> None:
+    """Child start (a worker, or Pagefind's binary): end when the build process ends, even by
+    SIGKILL (Linux), so no orphan keeps writing into a folder the next build is about to remove."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -35,7 +35,7 @@ def fork_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
     gc.collect()
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, _die_with_parent, (os.getpid(),)) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, die_with_parent, (os.getpid(),)) as pool:
             yield pool
     finally:
         gc.unfreeze()

@@ -117,6 +117,52 @@ def test_sigkill_at_random_points_keeps_a_complete_output(site: Path, versions: 
     assert not staging_of(out).exists()
 
 
+def _processes_naming(text: str) -> list[int]:
+    """Pids of running processes whose command line holds `text`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    found.append(int(entry))
+    return found
+
+
+def test_sigkill_while_indexing_leaves_no_indexer_and_no_scratch(site: Path, versions: dict[str, dict[str, bytes]],
+                                                                 tmp_path: Path) -> None:
+    """A build killed while Pagefind runs: the indexer ends with it, its scratch files lie under
+    the cache (not in the system's temporary folder, where nothing would ever remove them), and
+    the next build removes them and succeeds."""
+    out = site.parent / "out"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    assert run(site, out, env=env).returncode == 0
+    write_items(site, "B")
+    scratch = site.parent / ".cache" / "site-builder" / "scratch"
+    process = subprocess.Popen(command(site, out), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    mine = scratch / str(process.pid)
+    while not _processes_naming(str(mine)) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before Pagefind was seen running"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    for _ in range(200):  # the kernel signals the orphan at once; give it a moment to go
+        if not _processes_naming(str(mine)):
+            break
+        time.sleep(0.01)
+    assert not _processes_naming(str(mine)), "Pagefind outlived the build"
+    assert tree_bytes(out) == versions["A"]
+    assert mine.is_dir()  # what the killed build left, until the next build
+    result = run(site, out, env=env)
+    assert result.returncode == 0, result.stderr
+    assert tree_bytes(out) == versions["B"]
+    assert not mine.exists() and list(scratch.iterdir()) == []
+    assert list(temp.iterdir()) == []
+
+
 def test_kill_after_writing_but_before_the_cache_is_saved(site: Path, versions: dict[str, dict[str, bytes]],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The output changed but the cache still describes the old one; then the sources go back. The
