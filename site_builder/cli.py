@@ -125,8 +125,11 @@ def _check(args: argparse.Namespace) -> int:
         problems = check(args.source, include_drafts=args.drafts)
     except BuildFailed as failed:
         problems = failed.problems
-    except OSError as exc:
-        print(_os_error(exc, args.source, args.source), file=sys.stderr)
+    except OSError as exc:  # check writes nothing, so this is a file it could not read
+        reason = _REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+        where = exc.filename if isinstance(exc.filename, str) else args.source
+        print(f"{where}: Lỗi: không đọc được tệp ({reason}).\n"
+              "    Hãy kiểm tra tệp còn tồn tại và có quyền đọc, rồi kiểm tra lại.", file=sys.stderr)
         return EXIT_CONTENT
     for problem in problems.warnings + problems.errors:
         print(problem.format(), file=sys.stderr)

@@ -85,3 +85,30 @@ def test_check_through_the_real_command(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "content/news/a.md:3: Lỗi:" in result.stderr.replace(str(tmp_path) + "/", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_missing_images_are_found_at_their_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lead image and a body image that do not exist: both errors, each at its line."""
+    item = news_item(image="media/khong-co.jpg", image_alt="Ảnh hội nghị",
+                     body="Đoạn đầu.\n\n![Hội nghị](media/cung-khong-co.png)\n")
+    source = make_site(tmp_path, news={"news/a.md": item})
+    code, err = run_check(source, capsys)
+    assert code == 1, err
+    assert "content/news/a.md:5: Lỗi:" in err and "khong-co.jpg" in err, err
+    assert "content/news/a.md:11: Lỗi:" in err and "cung-khong-co.png" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_check_leaves_the_temporary_folder_empty_and_a_missing_source_is_exit_2(tmp_path: Path) -> None:
+    source = make_site(tmp_path / "site")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    result = subprocess.run([sys.executable, "-m", "site_builder", "check", "--source", str(source)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert list(temp.iterdir()) == [] and sorted(p.name for p in (tmp_path / "site").iterdir()) == ["content"]
+    missing = subprocess.run([sys.executable, "-m", "site_builder", "check", "--source", str(tmp_path / "khong-co")],
+                             capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "khong-co" in missing.stderr and "Lỗi" in missing.stderr, missing.stderr
