@@ -7,10 +7,12 @@ Converters are made once per such set and reused
 (`reset()`), since creating Python-Markdown instances is slow.
 
 Images written in Markdown whose address points into `media/` get their real width and height
-(site_builder/images.py) and `loading="lazy"`: a body image is never the first thing on screen,
-and a page that knows its image sizes does not jump while loading. An image that is missing or
-unreadable becomes a problem with its body line (`image_problems`). Raw HTML `<img>` tags are
-left as written.
+(site_builder/images.py): a page that knows its image sizes does not jump while loading. An image
+that is missing or unreadable becomes a problem with its body line (`image_problems`). Every
+Markdown image, on another host too (its size is unknown: it is never fetched at build time),
+gets `loading="lazy"`: a body image comes after the title, the lead and the lead image, below the
+fold. (`decoding="async"` is added when a page is rendered, `render.py`'s `rebase`: the
+sanitiser's allow-list has no `decoding`.) Raw HTML `<img>` tags are left as written.
 """
 from __future__ import annotations
 
@@ -126,7 +128,7 @@ class MediaImages:
 
 
 class _ImageSizes(Treeprocessor):
-    """Width, height and lazy loading for every body image that points into media/."""
+    """Lazy loading for every body image, and width and height for those that point into media/."""
 
     def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
         super().__init__(md)
@@ -140,6 +142,7 @@ class _ImageSizes(Treeprocessor):
             src = img.get("src", "")
             rel = media.target(src)
             if rel is None:
+                img.set("loading", img.get("loading") or "lazy")  # another host or folder: size unknown
                 continue
             size = media.size(rel)
             if isinstance(size, str):

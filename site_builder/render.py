@@ -18,6 +18,8 @@ from .vietnamese import (
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
 _SITE_LINK_TARGET = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))([^"]*)"')
+# A lazy <img> that says nothing about decoding (attribute values never hold ">": nh3 escapes it).
+_LAZY_IMG = re.compile(r'(<img\b(?![^>]*\sdecoding=)[^>]*?\sloading="lazy")')
 
 
 def theme_dirs(site: Site) -> list[Path]:
@@ -82,7 +84,11 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
 
     @jinja2.pass_context
     def rebase(ctx: Any, html: str) -> str:
-        """Point "/…" and "media/…" links in Markdown output at the site root of this page."""
+        """Point "/…" and "media/…" links in Markdown output at the site root of this page, and
+        let lazy body images decode off the main thread (`decoding="async"`, which the
+        sanitiser's allow-list would remove from the body itself)."""
+        if 'loading="lazy"' in html:
+            html = _LAZY_IMG.sub(r'\1 decoding="async"', html)
         if portable:
             return _SITE_LINK_TARGET.sub(lambda m: m.group(1) + ctx["root"] + with_index(m.group(2)) + '"', html)
         return _SITE_LINK.sub(lambda m: m.group(1) + ctx["root"], html)

@@ -1,6 +1,7 @@
 """A light site for cheap phones on slow networks: the home page with its CSS and scripts under
 60 KB compressed, no fonts or styles from other hosts, every image with its width and height and
-lazy-loaded unless it is an article's lead image; and the image sizes themselves
+lazy-loaded unless it is an article's lead image; in chromium, at 1280×800 and 360×740, every
+image below the fold lazy and none above it; and the image sizes themselves
 (site_builder/images.py), read from PNG, JPEG, GIF, WebP and SVG files."""
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import gzip
 import os
 import re
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import html
 from PIL import Image
+from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.cli import main
 from site_builder.images import dimensions
@@ -102,6 +105,72 @@ def test_every_image_has_its_size_and_only_lead_images_load_eagerly(built_sample
     assert problems == []
 
 
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
+VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 740}}
+# Where each image of the page sits once laid out (no scrolling), and whether it waits to be seen.
+_IMAGES = """() => [...document.images].filter(i => i.getClientRects().length > 0).map(i => ({
+    src: i.getAttribute('src'), top: i.getBoundingClientRect().top + window.scrollY,
+    lazy: i.getAttribute('loading') === 'lazy'}))"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def fold_problems(browser: Browser, pages: list[Path], viewport: str) -> tuple[list[str], int]:
+    """Images on the wrong side of the fold (eager below it, lazy above it) in `pages` opened
+    from disk at `viewport`, and how many images there were."""
+    size = VIEWPORTS[viewport]
+    context = browser.new_context(viewport=size, is_mobile=viewport == "360", has_touch=viewport == "360")
+    problems: list[str] = []
+    seen = 0
+    try:
+        page = context.new_page()
+        page.route("http*://**", lambda route: route.abort())   # nothing from other hosts
+        for path in pages:
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            for img in page.evaluate(_IMAGES):
+                seen += 1
+                below = img["top"] >= size["height"]
+                if below != img["lazy"]:
+                    problems.append(f"{path.parent.name} at {viewport}: {img['src']} top {img['top']:.0f} px, "
+                                    f"{'eager below' if below else 'lazy above'} the fold")
+    finally:
+        context.close()
+    return problems, seen
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_images_below_the_fold_and_only_those_load_lazily(built_sample: Path, browser: Browser,
+                                                          viewport: str) -> None:
+    """Lazy loading follows where images really are: a lead image at the top of its article loads
+    at once, everything further down waits for the reader to scroll."""
+    pages = [p for p in _pages(built_sample) if b"<img" in p.read_bytes()]
+    assert len(pages) >= 2, "the sample should have articles with images"
+    problems, seen = fold_problems(browser, pages, viewport)
+    assert seen >= 3
+    assert problems == []
+
+
+def test_the_fold_check_sees_an_eager_image_below_the_fold(tmp_path: Path, browser: Browser) -> None:
+    """The check is real: an image far down without loading="lazy" fails it, as does a lazy one on top."""
+    page = tmp_path / "trang" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<!DOCTYPE html><html lang="vi"><title>Thử</title>'
+                    '<img src="a.png" alt="" width="10" height="10" loading="lazy">'
+                    '<div style="height: 2000px"></div><img src="b.png" alt="" width="10" height="10">',
+                    encoding="utf-8")
+    problems, seen = fold_problems(browser, [page], "360")
+    assert seen == 2
+    assert [p.split(": ", 1)[1].split(" top")[0] for p in problems] == ["a.png", "b.png"]
+
+
 # --- image sizes -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix, fmt", [(".png", "PNG"), (".jpg", "JPEG"), (".gif", "GIF"), (".webp", "WEBP")])
@@ -178,7 +247,8 @@ def test_body_and_lead_images_are_sized_in_the_built_page(tmp_path: Path, capsys
     lead = doc.xpath("//article/figure/img")[0]
     assert (lead.get("width"), lead.get("height"), lead.get("loading")) == ("800", "450", None)
     inner = doc.xpath("//article//div[@class='body']//img")
-    assert [(i.get("width"), i.get("height"), i.get("loading")) for i in inner] == [("300", "200", "lazy"), (None, None, None)]
+    assert [(i.get("width"), i.get("height"), i.get("loading"), i.get("decoding")) for i in inner] == [
+        ("300", "200", "lazy", "async"), (None, None, "lazy", "async")]   # another host's image: size unknown
 
 
 @pytest.mark.parametrize("body, files, needle, words", [
