@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urljoin
 
 import jinja2
 
@@ -20,6 +21,10 @@ _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
 _SITE_LINK_TARGET = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))([^"]*)"')
 # A lazy <img> that says nothing about decoding (attribute values never hold ">": nh3 escapes it).
 _LAZY_IMG = re.compile(r'(<img\b(?![^>]*\sdecoding=)[^>]*?\sloading="lazy")')
+# Every address in Markdown output and sanitised HTML (both write attributes in double quotes).
+_ANY_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+# What a feed reader cannot resolve on its own: anything without a scheme (":" before any "/?#").
+_RELATIVE_LINK = re.compile(r'\s(?:href|src)="(?![a-zA-Z][a-zA-Z0-9+.\-]*:)')
 
 
 def theme_dirs(site: Site) -> list[Path]:
@@ -96,8 +101,30 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
     def absolute(target: str) -> str:
         return base_url + target
 
-    def rebase_absolute(html: str) -> str:
-        return _SITE_LINK.sub(lambda m: m.group(1) + base_url, html)
+    @jinja2.pass_context
+    def rebase_absolute(ctx: Any, html: str, page: str | None = None) -> str:
+        """Every href and src of a body made absolute, for feeds (read away from the site): "/…"
+        and "media/…" from base_url, as `rebase` does on pages; any other relative address
+        ("../x", "tin-tuc/…", "#chu-thich") from the item's own page, as a browser on that page
+        resolves it. `page` is that page's site-relative URL; without it, it is the URL of the
+        item in `items` whose body this is (a feed's entries), else the site root."""
+        if _RELATIVE_LINK.search(html) is None:
+            return html
+        if page is None:
+            page = _page_of_body(ctx, html)
+        page_url = urljoin(base_url, page)
+
+        def absolute_link(match: re.Match[str]) -> str:
+            value = match.group(2)
+            if value.startswith("/") and not value.startswith("//"):
+                value = base_url + value[1:]
+            elif value.startswith("media/"):
+                value = base_url + value
+            else:
+                value = urljoin(page_url, value)  # leaves "https:", "mailto:", "tel:" as written
+            return f'{match.group(1)}{value}"'
+
+        return _ANY_LINK.sub(absolute_link, html)
 
     def local(value: datetime) -> datetime:
         return value.astimezone(zone)
@@ -131,6 +158,16 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
         portable=portable,
     )
     return env
+
+
+def _page_of_body(ctx: Any, html: str) -> str:
+    """The site-relative URL of the item in the template's `items` whose body is `html` (the
+    entry a feed template is writing), or "" (the site root) when there is none."""
+    items = ctx.get("items") or ()
+    found = next((i for i in items if getattr(i, "body_html", None) is html), None)
+    if found is None:
+        found = next((i for i in items if getattr(i, "body_html", None) == html), None)
+    return ctx["item_url"](found) if found is not None else ""
 
 
 def bind_site(env: jinja2.Environment, site: Site) -> None:

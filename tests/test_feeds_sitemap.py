@@ -2,6 +2,9 @@
 with absolute links and each entry's date equal to its item's front matter, given in Vietnam
 time (+07:00); the sitemap validates against the sitemaps.org 0.9 schema and lists every page
 once. (tests/test_build_sample.py checks feed membership and order; not repeated here.)
+Every href and src inside an entry's content is absolute too, and names what the same link names
+on the item's page; these are read from the raw XML, since feedparser resolves relative addresses
+itself and would hide them.
 
 Left out of the sitemap, on purpose: `404.html` (not a page of its own, and not an
 `index.html`) and every page that says `noindex` (the search page: its content is whatever a
@@ -9,9 +12,10 @@ query finds; a sitemap listing it would contradict its own robots meta).
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -25,6 +29,7 @@ from site_builder.vietnamese import slugify
 from conftest import BASE_URL as SMALL_BASE_URL, NOW, SAMPLE, make_site, news_item
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
 XSD = Path(__file__).parent / "data" / "sitemap.xsd"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 VIETNAM = timedelta(hours=7)
@@ -69,6 +74,58 @@ def vietnam_time(raw: str) -> datetime:
 
 # --- feeds -------------------------------------------------------------------------------------
 
+def html_links(fragment: str) -> list[str]:
+    """Every href and src in a piece of HTML, in document order."""
+    if not fragment.strip():
+        return []
+    root = html.fragment_fromstring(fragment, create_parent="div")
+    return [e.get(attr) for e in root.iter() if isinstance(e.tag, str) for attr in ("href", "src")
+            if e.get(attr) is not None]
+
+
+def entry_links(path: Path) -> dict[str, list[str]]:
+    """Entry link → the addresses in its HTML content and summary, read from the raw XML."""
+    out: dict[str, list[str]] = {}
+    for entry in etree.parse(str(path)).xpath("//a:entry", namespaces=ATOM_NS):
+        link = entry.xpath("a:link[@rel='alternate']/@href", namespaces=ATOM_NS)[0]
+        links = out.setdefault(link, [])
+        for part in entry.xpath("a:content | a:summary", namespaces=ATOM_NS):
+            if part.get("type") in ("html", "xhtml"):
+                links += html_links(part.text or "") if part.get("type") == "html" else \
+                    [v for e in part.iter() for v in (e.get("href"), e.get("src")) if v is not None]
+    return out
+
+
+def absolute_for_feeds(url: str, base_url: str) -> bool:
+    """True for an address a feed reader can follow anywhere: on base_url, or another host, or mail/phone."""
+    parts = urlsplit(url)
+    if parts.scheme in ("mailto", "tel"):
+        return True
+    if url.startswith(base_url):
+        return True
+    return parts.scheme in ("http", "https") and parts.netloc != urlsplit(base_url).netloc
+
+
+@functools.lru_cache(maxsize=None)
+def page_body_links(page: Path) -> tuple[str, ...]:
+    """The addresses in an article page's body, as written there (relative to the page)."""
+    body = html.fromstring(page.read_bytes()).xpath("//article//div[@class='body']")
+    return tuple(html_links(html.tostring(body[0], encoding="unicode"))) if body else ()
+
+
+def check_content_links(output: Path, feed: Path, base_url: str) -> int:
+    """Every href/src in the entries of `feed` is absolute and resolves to what the same link
+    resolves to on the item's page; returns the number of addresses checked."""
+    checked = 0
+    for link, urls in entry_links(feed).items():
+        bad = [u for u in urls if not absolute_for_feeds(u, base_url)]
+        assert bad == [], (feed.name, link, bad)
+        on_page = [urljoin(link, u) for u in page_body_links(output / link[len(base_url):] / "index.html")]
+        assert urls == on_page, (feed.name, link)
+        checked += len(urls)
+    return checked
+
+
 def check_feeds(output: Path, source: Path, base_url: str) -> int:
     """Every feed of a built site against its sources; returns the number of entries checked."""
     items = items_by_url(source, base_url)
@@ -88,6 +145,7 @@ def check_feeds(output: Path, source: Path, base_url: str) -> int:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (rel, parsed.get("bozo_exception"))
         assert parsed.version == "atom10", rel
+        check_content_links(output, path, base_url)
         self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
         assert self_links == [base_url + rel], rel
         assert parsed.feed.link.startswith(base_url), rel
@@ -155,6 +213,49 @@ def test_explicit_offsets_become_vietnam_time_in_feeds(offset_site: tuple[Path, 
     assert links["Tin sang tháng chín"] == SMALL_BASE_URL + "tin-tuc/2020/09/tin-sang-thang-chin/"
     assert links["Tin năm mới"] == SMALL_BASE_URL + "tin-tuc/2021/01/tin-nam-moi/"
     assert parsed.feed.updated == "2021-01-02T08:00:00+07:00"
+
+
+RELATIVE_BODY = """Đoạn mở đầu với [bài khác](../tin-khac/), [cùng thư mục](tin-khac-nua/),
+[chuyên mục](/chuyen-muc/hoat-dong/), [phần sau](#phan-sau), [hỏi đáp](?hoi=1) và [tệp](media/2024/tai-lieu.pdf).
+
+![Sơ đồ](media/2024/so-do.svg)
+
+![Ảnh nơi khác](https://other.example.net/anh.png) · [trang khác](https://other.example.net/x) ·
+[thư](mailto:lienhe@example.org) · [gọi](tel:+842001112222) · [không giao thức](//cdn.example.net/y)
+
+<p><a href="../../../2023/01/tin-cu/">Tin cũ</a> <img src="../../../../media/2024/so-do.svg" alt="Sơ đồ"></p>
+
+Một chú thích[^1].
+
+## Phần sau
+
+[^1]: Nguồn: [trang của Tỉnh](../../).
+"""
+
+
+def test_relative_links_in_a_body_become_absolute_in_feeds(tmp_path: Path) -> None:
+    """A body whose links are relative (to the item's page or to the site root) reads the same
+    in the site's feed and in its unit's feeds as on its page: every address absolute."""
+    source = make_site(tmp_path, news={"news/2024/lien-ket.md": news_item(body=RELATIVE_BODY)}, files={
+        "media/2024/so-do.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 30"/>',
+        "media/2024/tai-lieu.pdf": b"%PDF-1.4\n"})
+    output = tmp_path / "output"
+    build(source, output, now=NOW)
+    page = SMALL_BASE_URL + "tin-tuc/2024/05/hoi-nghi-tong-ket/"
+    feeds = [f for f in feed_files(output) if page in entry_links(f)]
+    assert {f.relative_to(output).as_posix() for f in feeds} >= {"feed.xml", "don-vi/xa-c/feed.xml"}
+    for feed in feeds:
+        assert check_content_links(output, feed, SMALL_BASE_URL) >= 14
+        urls = entry_links(feed)[page]
+        assert urls[:6] == [SMALL_BASE_URL + "tin-tuc/2024/05/tin-khac/", page + "tin-khac-nua/",
+                            SMALL_BASE_URL + "chuyen-muc/hoat-dong/", page + "#phan-sau", page + "?hoi=1",
+                            SMALL_BASE_URL + "media/2024/tai-lieu.pdf"]
+        assert SMALL_BASE_URL + "tin-tuc/2023/01/tin-cu/" in urls
+        assert "https://cdn.example.net/y" in urls
+        assert SMALL_BASE_URL + "tin-tuc/2024/" in urls                  # the footnote's "../../"
+        assert urls.count(SMALL_BASE_URL + "media/2024/so-do.svg") == 2
+        assert any(u.startswith(page + "#fn") for u in urls)                # footnote and back links
+    assert check_feeds(output, source, SMALL_BASE_URL) == len(feeds)
 
 
 # --- sitemap -----------------------------------------------------------------------------------
