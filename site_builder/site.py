@@ -16,6 +16,7 @@ from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .content import Item, Page, load_items, load_pages
 from .errors import BuildFailed, Problems
+from .media_check import check_media
 from .metrics import MetricRegistry, load_metrics
 from .records import Record, load_records
 from .totals import ShortfallWarning, Totals, build_totals
@@ -137,6 +138,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
 
     metrics = load_metrics(source, problems)
     media = tuple(p.relative_to(source).as_posix() for p in find_files(source / "media"))
+    check_media(source, media, problems)  # published as they are: none may carry script
     all_items = load_items(source, config, units, problems, cache, jobs, media)
     pages = load_pages(source, problems, include_drafts, cache, config)
     if problems:
