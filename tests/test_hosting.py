@@ -4,6 +4,9 @@
   built sample under the sub-path /ban-tin/; a crawler follows every link and resource from the
   home page (and from the 404 page) and finds every page, nothing broken and nothing outside the
   sub-path; chromium loads pages through nginx, search included, and every request stays there.
+  The crawl reads the machine files too: robots.txt names the sitemap, and from every feed and the
+  sitemap it follows each `<link href>`, `<loc>` and href/src in entry content, their base_url
+  mapped onto the host's sub-path; any broken one fails.
 - A `--portable` build opened from file:// in chromium: every link points at a file that exists,
   every resource loads. The same check on a normal build fails, which shows it can.
 """
@@ -23,7 +26,7 @@ from typing import Iterator
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
-from lxml import html
+from lxml import etree, html
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from site_builder.build import build
@@ -37,6 +40,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
 SUB_PATH = "/ban-tin/"  # the path of the sample's base_url: 404.html's links start with it
+BASE_URL = "https://mttq.example.gov.vn/ban-tin/"  # the sample's base_url: feeds and the sitemap use it
 MIME_TYPES = "/etc/nginx/mime.types"
 MAX_URLS = 5000  # the sample has ~300 files: a crawl that grows past this is looping
 
@@ -153,11 +157,50 @@ class Client:
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _SKIP = ("mailto:", "tel:", "data:", "javascript:")
+_XML_NS = {"a": "http://www.w3.org/2005/Atom", "s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def references(url: str, content_type: str, body: bytes) -> list[tuple[str, str]]:
-    """(what, absolute URL) of every link and resource a page or stylesheet names."""
+def _html_links(fragment: str) -> list[tuple[str, str]]:
+    """(what, address) of every href and src in a piece of HTML (a feed entry's content)."""
+    if not fragment.strip():
+        return []
+    root = html.fragment_fromstring(fragment, create_parent="div")
+    return [(f"<{e.tag} {attr}>", e.get(attr)) for e in root.iter() if isinstance(e.tag, str)
+            for attr in ("href", "src") if e.get(attr) is not None]
+
+
+def machine_references(url: str, content_type: str, body: bytes) -> list[tuple[str, str]] | None:
+    """(what, address) of the links in a feed, the sitemap or robots.txt, as written there
+    (absolute, on base_url); None for any other response."""
+    path = urlsplit(url).path
+    if path.endswith("/robots.txt"):
+        return [("robots Sitemap", line.split(":", 1)[1].strip()) for line in body.decode("utf-8").splitlines()
+                if line.lower().startswith("sitemap:")]
+    if not (path.endswith(".xml") or (content_type.split(";")[0].endswith("xml") and "svg" not in content_type)):
+        return None
+    doc = etree.fromstring(body)
+    found = [("sitemap <loc>", loc.strip()) for loc in doc.xpath("//s:loc/text()", namespaces=_XML_NS)]
+    found += [("feed <link href>", href) for href in doc.xpath("//a:link/@href", namespaces=_XML_NS)]
+    for element in doc.xpath("//a:entry/a:content | //a:entry/a:summary", namespaces=_XML_NS):
+        if element.get("type") == "html":
+            found += [(f"feed {what}", value) for what, value in _html_links(element.text or "")]
+    return found
+
+
+def on_host(address: str, host: str) -> str:
+    """A base_url address as served here (host + SUB_PATH + the rest); others stay as they are."""
+    return host + SUB_PATH + address[len(BASE_URL):] if address.startswith(BASE_URL) else address
+
+
+def references(url: str, content_type: str, body: bytes, host: str | None = None) -> list[tuple[str, str]]:
+    """(what, absolute URL) of every link and resource a page or stylesheet names, and of every
+    link in a feed, the sitemap or robots.txt, mapped from base_url to `host` when given (never
+    resolved against the file's own URL: a relative one stays relative, and the crawl reports it)."""
     found: list[tuple[str, str]] = []
+    machine = machine_references(url, content_type, body)
+    if machine is not None:
+        return [(what, urldefrag(on_host(value.strip(), host) if host else value.strip())[0])
+                for what, value in machine if not value.strip().startswith(_SKIP)]
     if content_type.startswith("text/html"):
         doc = html.fromstring(body)
         for element in doc.iter():
@@ -202,7 +245,8 @@ def crawl(host: str, built_sample: Path) -> dict[str, object]:
     queue = deque([site])
     missing = site + "khong-co-trang-nay/"
     queue.append(missing)  # the 404 page, served at a depth it does not live at
-    seen = {site, missing}
+    queue.append(site + "robots.txt")  # asked for by name; it names the sitemap
+    seen = set(queue)
     bodies: dict[str, bytes] = {}
     try:
         while queue:
@@ -213,7 +257,7 @@ def crawl(host: str, built_sample: Path) -> dict[str, object]:
             if code != 200 and url != missing:
                 continue  # a broken link, reported by the test; its error page is not crawled again
             assert len(seen) < MAX_URLS, "the crawl does not end: links that grow at every step?"
-            for what, target in references(url, content_type, body):
+            for what, target in references(url, content_type, body, host):
                 if not target.startswith(("http://", "https://")):
                     outside.append((url, what, target))
                     continue
@@ -253,9 +297,10 @@ def test_nginx_serves_every_page_with_no_broken_link(crawl: dict, built_sample: 
     # 404.html is reached as the error page of a missing address, not by a link
     assert pages - reached == {"404.html"}
     assert len(pages) > 150
-    # every other file is reached too, except what only machines ask for by name
+    # every other file is reached too: robots.txt (asked for by name) names the sitemap
+    assert {"robots.txt", "sitemap.xml", "feed.xml"} <= reached
     unlinked = on_disk - reached - pages
-    assert {p for p in unlinked if not p.startswith("pagefind/")} == {"robots.txt", "sitemap.xml"}
+    assert {p for p in unlinked if not p.startswith("pagefind/")} == set()
 
 
 def test_no_link_leaves_the_sub_path(crawl: dict) -> None:
@@ -263,6 +308,55 @@ def test_no_link_leaves_the_sub_path(crawl: dict) -> None:
     # the only absolute links to another host are the canonical ones, to base_url: never fetched
     assert {what for _, what, _ in crawl["external"]} <= {"canonical"}
     assert all(t.startswith("https://mttq.example.gov.vn/ban-tin/") for _, _, t in crawl["external"])
+
+
+def test_feeds_and_the_sitemap_are_crawled(crawl: dict, built_sample: Path) -> None:
+    """Every sitemap entry and every link of the site's feed was fetched through nginx, the feed's
+    entry content included (the sample's body image is named there)."""
+    site, status, referrers = crawl["site"], crawl["status"], crawl["referrers"]
+    locs = etree.parse(str(built_sample / "sitemap.xml")).xpath("//s:loc/text()", namespaces=_XML_NS)
+    assert len(locs) > 100
+    assert {loc: status.get(on_host(loc, site[:-len(SUB_PATH)])) for loc in locs} == {loc: 200 for loc in locs}
+    from_sitemap = {url for url, refs in referrers.items() if site + "sitemap.xml" in refs}
+    assert len(from_sitemap) == len(locs)
+    from_feed = {url for url, refs in referrers.items() if site + "feed.xml" in refs}
+    assert any(url.startswith(site + "tin-tuc/") for url in from_feed)
+    assert any(url.startswith(site + "media/") for url in from_feed), "entry content was not read"
+    assert all(status[url] == 200 for url in from_feed)
+
+
+FEED = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>{BASE_URL}feed.xml</id>
+  <link rel="self" href="{BASE_URL}feed.xml"/><link rel="alternate" href="{BASE_URL}"/>
+  <entry><link rel="alternate" href="{BASE_URL}tin-tuc/2020/08/a/"/>
+    <summary type="html">&lt;a href="{BASE_URL}the/b/#x"&gt;b&lt;/a&gt;</summary>
+    <content type="html">&lt;p&gt;&lt;img src="{BASE_URL}media/a.png" alt=""&gt; &lt;a href="../c/"&gt;c&lt;/a&gt;
+      &lt;a href="mailto:a@example.org"&gt;thư&lt;/a&gt; &lt;a href="https://other.example.net/d"&gt;d&lt;/a&gt;&lt;/p&gt;</content>
+  </entry>
+</feed>""".encode()
+SITEMAP = f"""<?xml version="1.0" encoding="utf-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc> {BASE_URL}don-vi/ </loc></url></urlset>""".encode()
+
+
+def test_references_in_feeds_sitemap_and_robots_are_mapped_onto_the_host() -> None:
+    """base_url becomes the host's sub-path; a relative address in a feed stays relative (the
+    crawl reports it as leaving the sub-path), another host stays another host."""
+    host = "http://127.0.0.1:8000"
+    feed = references(host + SUB_PATH + "feed.xml", "text/xml", FEED, host)
+    assert sorted(feed) == sorted([
+        ("feed <link href>", host + SUB_PATH + "feed.xml"),
+        ("feed <link href>", host + SUB_PATH),
+        ("feed <link href>", host + SUB_PATH + "tin-tuc/2020/08/a/"),
+        ("feed <a href>", host + SUB_PATH + "the/b/"),
+        ("feed <img src>", host + SUB_PATH + "media/a.png"),
+        ("feed <a href>", "../c/"),
+        ("feed <a href>", "https://other.example.net/d"),
+    ])
+    assert references(host + SUB_PATH + "sitemap.xml", "text/xml", SITEMAP, host) == [
+        ("sitemap <loc>", host + SUB_PATH + "don-vi/")]
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {BASE_URL}sitemap.xml\n".encode()
+    assert references(host + SUB_PATH + "robots.txt", "text/plain", robots, host) == [
+        ("robots Sitemap", host + SUB_PATH + "sitemap.xml")]
 
 
 def test_404_page_links_work_at_any_depth(crawl: dict) -> None:
