@@ -129,7 +129,7 @@ _RING = """e => { const s = getComputedStyle(e);
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("name", ["trang-chu", "bai-viet", "don-vi", "tim-kiem", "404"])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_keyboard_reaches_everything_with_a_visible_focus(browser: Browser, site_url: str, name: str,
                                                           viewport: str) -> None:
     page = _open(browser, site_url, name, viewport)
