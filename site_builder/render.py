@@ -101,17 +101,13 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
     def absolute(target: str) -> str:
         return base_url + target
 
-    @jinja2.pass_context
-    def rebase_absolute(ctx: Any, html: str, page: str | None = None) -> str:
+    def rebase_absolute(html: str, page: str) -> str:
         """Every href and src of a body made absolute, for feeds (read away from the site): "/…"
         and "media/…" from base_url, as `rebase` does on pages; any other relative address
-        ("../x", "tin-tuc/…", "#chu-thich") from the item's own page, as a browser on that page
-        resolves it. `page` is that page's site-relative URL; without it, it is the URL of the
-        item in `items` whose body this is (a feed's entries), else the site root."""
+        ("../x", "tin-tuc/…", "#chu-thich") from the item's own page, whose site-relative URL is
+        `page`, as a browser on that page resolves it."""
         if _RELATIVE_LINK.search(html) is None:
             return html
-        if page is None:
-            page = _page_of_body(ctx, html)
         page_url = urljoin(base_url, page)
 
         def absolute_link(match: re.Match[str]) -> str:
@@ -158,16 +154,6 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
         portable=portable,
     )
     return env
-
-
-def _page_of_body(ctx: Any, html: str) -> str:
-    """The site-relative URL of the item in the template's `items` whose body is `html` (the
-    entry a feed template is writing), or "" (the site root) when there is none."""
-    items = ctx.get("items") or ()
-    found = next((i for i in items if getattr(i, "body_html", None) is html), None)
-    if found is None:
-        found = next((i for i in items if getattr(i, "body_html", None) == html), None)
-    return ctx["item_url"](found) if found is not None else ""
 
 
 def bind_site(env: jinja2.Environment, site: Site) -> None:
