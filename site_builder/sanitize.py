@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import nh3
 
 # Bump when the allow-list changes: bodies cleaned under an older list are cleaned again.
-POLICY_VERSION = "1"
+POLICY_VERSION = "2"
 
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span",
@@ -95,6 +95,13 @@ def _iframe_allowed(src: str, hosts: frozenset[str]) -> bool:
     return host is not None and host.lower() in hosts
 
 
+def _elsewhere(src: str) -> bool:
+    """True for an address on another host ("https://…", "//…"), which a reader's browser would
+    fetch from there."""
+    cleaned = src.strip(_CONTROL)
+    return scheme_of(cleaned) in ("http", "https") or cleaned.replace("\\", "/").startswith("//")
+
+
 def _iframe_host(src: str) -> str:
     try:
         return urlsplit(src.strip(_CONTROL)).hostname or ""
@@ -125,6 +132,8 @@ class Policy:
             return f"text-align: {match.group(1).lower()};" if match else None
         if tag == "iframe" and name == "src":
             return value if _iframe_allowed(value, self.iframe_hosts) else None
+        if tag == "img" and name == "src" and _elsewhere(value):
+            return None  # the image goes with its src: a page requests nothing from other hosts
         return value
 
     def clean(self, html: str) -> str:
@@ -210,6 +219,8 @@ class _Finder(HTMLParser):
                     self._add("style", name, needles)
             elif not self.policy.allowed_attribute(tag, name):
                 self._add("attribute", name, needles)
+            elif tag == "img" and name == "src" and _elsewhere(value):
+                self._add("remote", _iframe_host(value) or value, needles)
             elif name in URL_ATTRIBUTES:
                 scheme = scheme_of(value)
                 if scheme is not None and scheme not in SCHEMES:
@@ -233,6 +244,8 @@ _MESSAGES = {
             "Hãy xóa đường dẫn này; ảnh thì chép vào content/media/ rồi dẫn tới media/..."),
     "iframe": ("đã bỏ khung nhúng <iframe>{names} (chỉ nhúng được từ trang khai báo trong iframe_hosts của site.yaml, qua https).",
                "Hãy xóa khung nhúng này, hoặc nhờ quản trị viên thêm tên miền vào iframe_hosts trong site.yaml."),
+    "remote": ("đã bỏ ảnh lấy từ máy chủ khác ({names}): trang không tải gì từ máy chủ khác.",
+               "Hãy tải ảnh về, chép vào content/media/ rồi dẫn tới media/..., ví dụ ![Mô tả](media/2024/anh.jpg)."),
     "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
                   "Hãy xóa thuộc tính này khỏi thẻ HTML."),
 }

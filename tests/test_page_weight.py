@@ -248,7 +248,10 @@ def test_body_and_lead_images_are_sized_in_the_built_page(tmp_path: Path, capsys
     assert (lead.get("width"), lead.get("height"), lead.get("loading")) == ("800", "450", None)
     inner = doc.xpath("//article//div[@class='body']//img")
     assert [(i.get("width"), i.get("height"), i.get("loading"), i.get("decoding")) for i in inner] == [
-        ("300", "200", "lazy", "async"), (None, None, "lazy", "async")]   # another host's image: size unknown
+        ("300", "200", "lazy", "async")]
+    # Another host's image is left out (a page requests nothing from other hosts), with a warning at its line.
+    assert "example.org/a.png" not in page.read_text(encoding="utf-8")
+    assert "content/news/2024/x.md:13: Cảnh báo: đã bỏ ảnh lấy từ máy chủ khác (example.org)" in err, err
 
 
 @pytest.mark.parametrize("body, files, needle, words", [
