@@ -63,9 +63,15 @@ class WriteReport:
 
 
 def safe_relative(rel: str) -> PurePosixPath:
-    """Check an output path is a plain relative path inside the output folder."""
+    """Check an output path is a plain relative path inside the output folder, written one way only.
+
+    Refused: empty, absolute, any "..", "." or empty segment ("a//b", "./x", "a/"), a backslash
+    (a folder separator on Windows hosts) and NUL. "." and empty segments could not escape, but a
+    path with them names a file under a second spelling, which the manifest would not recognise.
+    """
     path = PurePosixPath(rel)
-    if not rel or path.is_absolute() or any(part in ("..", "") for part in rel.split("/")) or "\\" in rel or "\x00" in rel:
+    if not rel or path.is_absolute() or any(part in ("..", ".", "") for part in rel.split("/")) \
+            or "\\" in rel or "\x00" in rel:
         raise UnsafePath(rel)
     return path
 
@@ -231,12 +237,13 @@ def write_many_in_place(output: Path, files: list[tuple[str, bytes]]) -> None:
     A full disk or a refused write therefore changes nothing; a kill during the renames leaves
     every file whole (old or new), and the next build redoes the rest."""
     root = output.resolve()
+    targets = [root.joinpath(*safe_relative(rel).parts) for rel, _ in files]  # all checked before any is made
+    for (rel, _), target in zip(files, targets):
+        if not _within(root, target.parent):  # checked before mkdir, which would follow the link
+            raise _linked_out(root, rel)
     staged: list[tuple[str, Path]] = []
     try:
-        for rel, data in files:
-            target = root.joinpath(*safe_relative(rel).parts)
-            if not _within(root, target.parent):  # checked before mkdir, which would follow the link
-                raise _linked_out(root, rel)
+        for (rel, data), target in zip(files, targets):
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             staged.append((tmp, target))

@@ -19,12 +19,20 @@ from .figures import MetricSummary, all_years, summarize, year_value
 from .records import Record
 from .search import SearchEntry, search_entries
 from .site import Site, Term
+from .sources import theme_files
 
 FEED_SIZE = 20
 # Pages the sitemap leaves out: the search page says `noindex` (its content is whatever a query
 # finds), and a sitemap listing it would contradict it (search engines report such a page).
 NOT_IN_SITEMAP = {"tim-kiem/"}
-RESERVED = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "static", "media", "trang"}
+# Every name the build itself writes at the top of the output: a page slugged so would land inside
+# (or on) one of them, as "pagefind" would inside the search bundle. Slugs hold no ".", so the file
+# names cannot be taken today; they are listed so that the list stays whole if slugs ever change.
+# A test checks that every top-level name a build plans is here.
+RESERVED_FOLDERS = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "trang",
+                    "static", "media", "pagefind"}
+RESERVED_FILES = {"index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml"}
+RESERVED = RESERVED_FOLDERS | RESERVED_FILES
 
 
 @dataclass(frozen=True)
@@ -230,8 +238,9 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
 
     for page in site.pages:
         if page.slug in RESERVED:
-            problems.error(page.source, 1, f'đường dẫn "{page.slug}/" trùng với một mục của trang.',
-                           'Hãy đặt "slug: ..." khác cho trang này.')
+            problems.error(page.source, 1, f'đường dẫn "{page.slug}/" của trang trùng với một thư mục site-builder tự tạo '
+                           f'({", ".join(sorted(RESERVED_FOLDERS))}).',
+                           f'Hãy đặt "slug: ..." khác cho trang này, ví dụ slug: "trang-{page.slug}".')
             continue
         p.add(page_url(page), "page.html", {page.rel}, page.rel, page=page)
 
@@ -252,11 +261,10 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
 
     for rel in site.media:
         p.out.append(CopiedFile(rel, site.config.source / rel, frozenset({rel}), rel))
-    if theme_static is not None and theme_static.is_dir():
-        for path in sorted(theme_static.rglob("*")):
-            if path.is_file():
-                rel = "static/" + path.relative_to(theme_static).as_posix()
-                p.out.append(CopiedFile(rel, path, frozenset(), rel))
+    if theme_static is not None:
+        for path in theme_files(theme_static, theme_static.parent, problems):
+            rel = "static/" + path.relative_to(theme_static).as_posix()
+            p.out.append(CopiedFile(rel, path, frozenset(), rel))
 
     html_pages = [x for x in p.out if isinstance(x, PlannedPage) and x.path.endswith("index.html")
                   and x.context["url"] not in NOT_IN_SITEMAP]

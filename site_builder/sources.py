@@ -136,13 +136,34 @@ def escaping_links(source: Path, problems: Problems) -> None:
     for folder, dirs, names in os.walk(source):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(dirs + [n for n in names if not n.startswith(".")]):
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            if not _inside(path, source) or not path.exists():
-                problems.error(Path(folder) / _escaped(name), None, f'"{_escaped(name)}" là liên kết (symlink) trỏ ra ngoài thư mục nguồn '
-                               f"hoặc tới tệp không có: {_escaped(os.readlink(path))}.",
-                               "Hãy chép tệp hoặc thư mục thật vào đây thay cho liên kết.")
+            _check_link(Path(folder) / name, source, "thư mục nguồn", problems)
+
+
+def theme_files(static: Path, theme: Path, problems: Problems) -> list[Path]:
+    """The files of a theme's `static/` to publish, in a stable order. Copying follows symbolic
+    links, so each link under it (hidden names too: all are published), and `static/` itself, is
+    checked as the sources are: one leading out of the theme folder, or to nothing, is an error and
+    never copied; a theme never publishes a file from elsewhere on the computer."""
+    if not _check_link(static, theme, "thư mục giao diện", problems) or not static.is_dir():
+        return []
+    refused: set[Path] = set()
+    for folder, dirs, names in os.walk(static):
+        dirs.sort()
+        for name in sorted(dirs + names):
+            if not _check_link(Path(folder) / name, theme, "thư mục giao diện", problems):
+                refused.add(Path(folder) / name)
+    return [p for p in sorted(static.rglob("*")) if p.is_file() and p not in refused]
+
+
+def _check_link(path: Path, root: Path, root_name: str, problems: Problems) -> bool:
+    """False, with an error, when `path` is a symbolic link leading out of `root` or to nothing."""
+    if path.is_symlink() and (not _inside(path, root) or not path.exists()):
+        name = _escaped(path.name)
+        problems.error(path.parent / name, None, f'"{name}" là liên kết (symlink) trỏ ra ngoài {root_name} '
+                       f"hoặc tới tệp không có: {_escaped(os.readlink(path))}.",
+                       "Hãy chép tệp hoặc thư mục thật vào đây thay cho liên kết.")
+        return False
+    return True
 
 
 # What a published file name may contain: it becomes part of a URL on every host, so plain ASCII
