@@ -31,6 +31,8 @@ from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, re
 from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
 from .site import Site, load_site
 from .sources import check_published_names, escaping_links, walk_files
+from .markdown_render import warm_up as markdown_warm_up
+from .vietnamese import warm_up_formats
 from .workers import fork_pool
 
 Progress = Callable[[int, int], None]
@@ -317,6 +319,8 @@ class Builder:
         self._save_cache(problems)
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
         if self.live:
+            warm_up_formats()
+            markdown_warm_up()
             self.snapshot = delta.Snapshot(site, files, self.pending_search or search, keys, base, digests, stats,
                                            env, pages)
             self.snapshot.dependents(())  # index the dependencies now rather than on the first edit

@@ -9,7 +9,7 @@ import re
 import functools
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from decimal import Decimal
 
 from babel.dates import format_date as _babel_date
@@ -153,6 +153,14 @@ def format_date_vi(value: date | datetime) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return _babel_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def warm_up_formats() -> None:
+    """Load Babel's Vietnamese data and parse the patterns now (≈ 30 ms the first time), so the
+    first edit in `serve` after a build that rendered nothing does not wait for it."""
+    _babel_datetime(datetime(2000, 1, 1, tzinfo=timezone.utc), "EEEE, dd/MM/yyyy HH:mm", locale=LOCALE)
+    _babel_date(date(2000, 1, 1), "EEEE, dd/MM/yyyy", locale=LOCALE)
+    _babel_decimal(Decimal("1.5"), format="#,##0.###", locale=LOCALE)
 
 
 def local_midnight(value: date, zone: tzinfo) -> datetime:
