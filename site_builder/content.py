@@ -175,6 +175,16 @@ def _date(fields: _Fields, key: str, config: SiteConfig, required: bool) -> date
     return value
 
 
+def _path_like(slug_text: str) -> bool:
+    """A slug written as a path ("../x", "/etc/passwd", "a\\b", "~/x"), not as a piece of an address."""
+    return "/" in slug_text or "\\" in slug_text or slug_text.startswith("~")
+
+
+def _path_slug_error(path: Path, line: int | None, slug_text: str, slug: str, problems: Problems) -> None:
+    problems.error(path, line, f'slug "{slug_text}" được viết như một đường dẫn thư mục.',
+                   f'Slug chỉ là một phần của địa chỉ trang, không có "/", "\\" hay "~": hãy viết slug: "{slug}".')
+
+
 def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
               renderer: MarkdownRenderer, problems: Problems) -> Item | None:
     """Read one news item; None (with every problem recorded) if it cannot be published."""
@@ -238,6 +248,8 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     if slug_text is not None and not slug:
         problems.error(path, f.line("slug"), f'slug "{slug_text}" không tạo được đường dẫn.',
                        'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
+    elif slug_text is not None and _path_like(slug_text):
+        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
     if slug_text is None and title and not slug:
         problems.error(path, f.line("title"), f'tiêu đề "{title}" không tạo được đường dẫn (không có chữ cái Latin hay chữ số).',
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "bao-cao-tong-ket".')
@@ -323,6 +335,8 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
     if not slug:
         problems.error(path, f.line("slug"), "trang không tạo được đường dẫn.",
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "gioi-thieu".')
+    elif slug_text is not None and _path_like(slug_text):
+        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
     draft = f.flag("draft")
     body_html = _body(renderer, parsed, path, problems, _policy(config))
     if (draft and not include_drafts) or len(problems.errors) > before or title is None or body_html is None:

@@ -21,6 +21,7 @@ LOCALE = "vi"
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
 _SOFT_HYPHEN = "\u00ad"
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 # Combining marks that carry the five tones, in the order Vietnamese dictionaries sort them
@@ -41,8 +42,9 @@ def nfc(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """NFC, no soft hyphens, runs of white space collapsed: for titles, names and tags."""
-    return _SPACES.sub(" ", nfc(text).replace(_SOFT_HYPHEN, "")).strip()
+    """NFC, no soft hyphens, control characters (a YAML "\\0") as spaces, runs of white space
+    collapsed: for titles, names and tags."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", nfc(text).replace(_SOFT_HYPHEN, ""))).strip()
 
 
 def strip_tones(text: str) -> str:
