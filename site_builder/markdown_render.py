@@ -9,10 +9,11 @@ Converters are made once per such set and reused
 Images written in Markdown whose address points into `media/` get their real width and height
 (site_builder/images.py): a page that knows its image sizes does not jump while loading. An image
 that is missing or unreadable becomes a problem with its body line (`image_problems`). Every
-Markdown image gets `loading="lazy"` (one on another host is then dropped by the sanitiser, with a
-warning: pages request nothing from other hosts): a body image comes after the title, the lead and the lead image, below the
-fold. (`decoding="async"` is added when a page is rendered, `render.py`'s `rebase`: the
-sanitiser's allow-list has no `decoding`.) Raw HTML `<img>` tags are left as written.
+Markdown image gets `loading="lazy"`: a body image comes after the title, the lead and the lead
+image, below the fold. (One on another host is then dropped by the sanitiser, with a warning:
+pages request nothing from other hosts. `decoding="async"` is added when a page is rendered, by
+`render.py`'s `rebase`: the sanitiser's allow-list has no `decoding`.) Raw HTML `<img>` tags are
+left as written.
 """
 from __future__ import annotations
 
