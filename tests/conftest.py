@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.build import build
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's chromium, driven by Playwright (never a downloaded browser), for what a reader sees.
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
+VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 740}}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One chromium per test module."""
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
 SAMPLE = REPO / "content"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # After every dated sample item but before the scheduled one (2027-03-01 08:00).

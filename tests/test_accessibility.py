@@ -12,17 +12,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from site_builder.build import build
 
-from conftest import NOW, REPO, SAMPLE
+from conftest import NOW, REPO, SAMPLE, VIEWPORTS
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
 AXE = REPO / ".venv/node/node_modules/axe-core/axe.min.js"
-VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 740}}
 
 # The article with a lead image, a body image and a table of figures; a unit page with charts.
 ARTICLE = "tin-tuc/2020/08/yen-bai-mo-hinh-co-quan-giup-viec-chung-khoi-mat-tran-va-cac-doan-the-phu-kin-hai-cap/"
@@ -60,13 +56,11 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(browser: Browser) -> Browser:
+    """conftest's chromium, once axe-core is known to be there."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run tests/run.sh, which installs axe-core from npm")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
+    return browser
 
 
 def _open(browser: Browser, site_url: str, name: str, viewport: str) -> Page:

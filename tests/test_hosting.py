@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 from lxml import etree, html
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from site_builder.build import build
 from site_builder.cli import main
@@ -36,9 +36,6 @@ from site_builder.render import relative
 from conftest import NOW, tree_bytes
 
 NGINX = "/usr/sbin/nginx"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
 SUB_PATH = "/ban-tin/"  # the path of the sample's base_url: 404.html's links start with it
 BASE_URL = "https://mttq.example.gov.vn/ban-tin/"  # the sample's base_url: feeds and the sitemap use it
 MIME_TYPES = "/etc/nginx/mime.types"
@@ -384,14 +381,6 @@ def test_nginx_serves_the_search_bundle_and_machine_files(host: str, built_sampl
 
 
 # --- chromium through nginx ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
 
 class Recorder:
     """Every request a page makes, the failed ones and the HTTP errors."""

@@ -9,18 +9,17 @@ import gzip
 import os
 import re
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import html
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from site_builder.cli import main
 from site_builder.images import dimensions
 
-from conftest import make_site, news_item
+from conftest import VIEWPORTS, make_site, news_item
 
 BUDGET = 60 * 1024
 # nginx's default gzip_comp_level is 1, the weakest: a size that fits at level 1 fits at any level.
@@ -105,22 +104,10 @@ def test_every_image_has_its_size_and_only_lead_images_load_eagerly(built_sample
     assert problems == []
 
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-features=Translate,OptimizationHints"]
-VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 740}}
 # Where each image of the page sits once laid out (no scrolling), and whether it waits to be seen.
 _IMAGES = """() => [...document.images].filter(i => i.getClientRects().length > 0).map(i => ({
     src: i.getAttribute('src'), top: i.getBoundingClientRect().top + window.scrollY,
     lazy: i.getAttribute('loading') === 'lazy'}))"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 def fold_problems(browser: Browser, pages: list[Path], viewport: str) -> tuple[list[str], int]:

@@ -32,11 +32,8 @@ from site_builder.errors import Level, SourceError
 from site_builder.sanitize import Policy, sanitize, scheme_of
 from site_builder.markdown_render import MarkdownRenderer
 
-from conftest import NOW, SAMPLE
+from conftest import CHROMIUM, FLAGS, NOW, SAMPLE
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 
 # Raw HTML and Markdown in bodies (after the OWASP XSS filter evasion cheat sheet and the
 # PortSwigger XSS cheat sheet). Every one must be removed with a warning, and none may run.
