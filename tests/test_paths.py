@@ -290,6 +290,16 @@ def _around(tmp_path: Path) -> set[str]:
     return {p for p in everything(tmp_path) if p.split(os.sep)[0] not in ("out", ".cache")}
 
 
+def _build_beside(source: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Build `source` into `out` (both in one tmp_path): no traceback, and nothing beside the
+    output changed."""
+    before = _around(out.parent)
+    code, err = run_build(source, out, capsys)
+    assert "Traceback" not in err
+    assert _around(out.parent) == before
+    return code, err
+
+
 @pytest.fixture
 def around(tmp_path: Path, outside: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A HOME beside the output (for "~"), and a check after the test that nothing appeared in the sentinel folder, HOME, the folder
@@ -338,12 +348,8 @@ def test_path_like_values_never_leave_the_output(tmp_path: Path, capsys: pytest.
                                                  outcome: tuple[str | None, ...]) -> None:
     value = value.replace(ABS, str(outside))
     abs_slug = slugify(str(outside))
-    source = make_site(tmp_path, news={"news/a.md": news_item(**{field: value})})
-    before = _around(tmp_path)
     out = tmp_path / "out"
-    code, err = run_build(source, out, capsys)
-    assert "Traceback" not in err
-    assert _around(tmp_path) == before
+    code, err = _build_beside(make_site(tmp_path, news={"news/a.md": news_item(**{field: value})}), out, capsys)
     kind, *expected = outcome
     if kind == "published":
         assert code == 0, err
@@ -380,12 +386,8 @@ PAGE = '---\ntitle: "Giới thiệu"\nslug: {slug}\n---\n\nNội dung.\n'
 def test_page_slugs_stay_inside(tmp_path: Path, capsys: pytest.CaptureFixture[str], around: Path, outside: Path,
                                 slug: str, outcome: tuple[str | int | None, ...]) -> None:
     slug = slug.replace(ABS, str(outside))
-    source = make_site(tmp_path, pages={"pages/gioi-thieu.md": PAGE.format(slug=slug)})
-    before = _around(tmp_path)
     out = tmp_path / "out"
-    code, err = run_build(source, out, capsys)
-    assert "Traceback" not in err
-    assert _around(tmp_path) == before
+    code, err = _build_beside(make_site(tmp_path, pages={"pages/gioi-thieu.md": PAGE.format(slug=slug)}), out, capsys)
     kind, *expected = outcome
     if kind == "published":
         assert code == 0, err
