@@ -172,9 +172,11 @@ def local_midnight(value: date, zone: tzinfo) -> datetime:
 # --- numbers ----------------------------------------------------------------------------------
 
 _SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
-_PLAIN = re.compile(r"^-?\d+$")
-_GROUPED = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")
-_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+# ASCII digits only: Python's \d would also read Arabic-Indic "١٢٣" or full-width "１２３".
+_PLAIN = re.compile(r"^-?\d+$", re.ASCII)
+_GROUPED = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$", re.ASCII)
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$", re.ASCII)
+_LEADING_ZERO = re.compile(r"^-?0\d", re.ASCII)
 
 
 class ParseError(ValueError):
@@ -200,11 +202,15 @@ def parse_number(text: str) -> Decimal:
         body = words[0]
     elif len(words) == 1:
         body = words[0]
+    elif re.fullmatch(r"-?\d{1,3}( \d{3})+", raw, re.ASCII):
+        raise ParseError(f'số "{raw}" có dấu cách giữa các chữ số.',
+                         f'Hãy viết "{raw.replace(" ", ".")}" (hàng nghìn dùng dấu chấm) hoặc "{raw.replace(" ", "")}".')
     else:
         raise ParseError(f'số "{raw}" không đọc được.',
                           'Hãy viết số như "1.030", "16,4 tỷ", "300 nghìn" hoặc "298".')
     if not body:
         raise ParseError("thiếu số.", 'Hãy viết số như "1.030" hoặc "298".')
+    _refuse_unusual_digits(raw, body)
     if _PLAIN.match(body):
         value = Decimal(body)
     elif _GROUPED.match(body):
@@ -217,7 +223,7 @@ def parse_number(text: str) -> Decimal:
                 f'Viết "{whole}.{frac}" (hàng nghìn dùng dấu chấm) hoặc "{whole}{frac}"; '
                 f'nếu là số thập phân, viết "{whole},{frac.rstrip("0") or "0"}".')
         value = Decimal(body.replace(",", "."))
-    elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?0\.\d+", body):
+    elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?0\.\d+", body, re.ASCII):
         whole, frac = body.split(".")
         raise ParseError(f'số "{raw}" không rõ nghĩa: dấu chấm dùng để tách hàng nghìn.',
                           f'Nếu là số thập phân, viết "{whole},{frac}".')
@@ -226,6 +232,23 @@ def parse_number(text: str) -> Decimal:
                           'Hãy viết số như "1.030", "16,4 tỷ", "300 nghìn" hoặc "298".')
     value *= scale
     return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+
+
+def _refuse_unusual_digits(raw: str, body: str) -> None:
+    """Digits that are not 0–9 (Arabic-Indic, full-width: pasted from another keyboard) and a
+    leading zero ("0755": a code pasted as a figure, or an octal number to YAML) are refused with
+    the number spelled the usual way, never converted silently."""
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in body):
+        usual = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in raw)
+        raise ParseError(f'số "{raw}" có chữ số không phải 0–9 (gõ bằng bàn phím hoặc bảng mã khác).',
+                         f'Hãy gõ lại bằng chữ số 0–9, ví dụ "{usual}".')
+    if _LEADING_ZERO.match(body):
+        sign = "-" if body.startswith("-") else ""
+        trimmed = sign + (body.lstrip("-").lstrip("0") or "0")
+        if trimmed.lstrip("-").startswith(","):
+            trimmed = sign + "0" + trimmed.lstrip("-")
+        raise ParseError(f'số "{raw}" có chữ số 0 ở đầu.',
+                         f'Số liệu không bắt đầu bằng 0 (đó thường là mã số dán nhầm); nếu đúng là số, hãy viết "{trimmed}".')
 
 
 # --- periods ----------------------------------------------------------------------------------
