@@ -22,9 +22,16 @@ class LineDict(dict):
     line: int
     lines: dict[str, int]
     raw: dict[str, str]
+    key_raw: dict[str, str]  # each key as typed: YAML reads the key `030` as the number 24
+    flow: bool  # written inline, `{a: 1, b: 2}`, where an unquoted comma ends a value
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
+
+    def typed(self, key: str) -> str | None:
+        """The text typed for a scalar value, when YAML read it as something else (a number,
+        true/false): `0755` → "0755", not 493; `1:30` → "1:30", not 90; None otherwise."""
+        return typed_text(self.get(key), self.raw.get(key))
 
 
 class LineList(list):
@@ -32,9 +39,28 @@ class LineList(list):
 
     line: int
     lines: list[int]
+    raw: list[str | None]  # each scalar element as typed (None for a list or mapping)
 
     def line_of(self, index: int) -> int:
         return self.lines[index] if index < len(self.lines) else self.line
+
+    def typed(self, index: int) -> str | None:
+        """Like `LineDict.typed`, for the element at `index`."""
+        return typed_text(self[index], self.raw[index] if index < len(self.raw) else None)
+
+
+def typed_text(value: object, raw: str | None) -> str | None:
+    """`raw` when YAML resolved a plain scalar to a non-text value (int, float, bool), else None."""
+    if raw is not None and isinstance(value, (bool, int, float)):
+        return raw
+    return None
+
+
+def as_typed(value: object, raw: str | None) -> object:
+    """The value as the editor typed it: the raw text in place of a number or true/false that
+    YAML made of it; a text field never shows 493 for `0755`."""
+    typed = typed_text(value, raw)
+    return value if typed is None else typed
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,8 @@ class _Constructing:
         result.line = node.start_mark.line + 1 + self.line_offset
         result.lines = {}
         result.raw = {}
+        result.key_raw = {}
+        result.flow = bool(node.flow_style)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
@@ -76,6 +104,8 @@ class _Constructing:
                 )
             result[key] = self.construct_object(value_node, deep=True)
             result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
+            if isinstance(key_node, yaml.ScalarNode):
+                result.key_raw[key] = key_node.value
             if isinstance(value_node, yaml.ScalarNode):
                 result.raw[key] = value_node.value
         return result
@@ -84,6 +114,7 @@ class _Constructing:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1 + self.line_offset
         result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        result.raw = [child.value if isinstance(child, yaml.ScalarNode) else None for child in node.value]
         return result
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
@@ -226,3 +257,58 @@ def load_yaml_file(path: Path, problems: Problems, shape: type, shape_message: s
         problems.error(path, 1, shape_message)
         return None
     return data
+
+
+@dataclass(frozen=True)
+class Torn:
+    """A value YAML cut at an unquoted comma inside `{...}`: `value: 1,030` read as `value: 1`
+    and a stray key `030` (itself read as the octal number 24)."""
+
+    key: str
+    line: int
+    read: str                  # what YAML kept for `key`: "1"
+    fragments: tuple[str, ...]  # the pieces after the commas, as typed: ("030",)
+    stray_keys: tuple[str, ...]  # the keys YAML made of them, as stored in the mapping
+
+    @property
+    def typed(self) -> str:
+        return ",".join((self.read,) + self.fragments)
+
+    def message(self) -> tuple[str, str]:
+        """The Vietnamese message and hint for an editor, quoting what was typed."""
+        pieces = ", ".join(f'"{f}"' for f in self.fragments)
+        if self.read.isdigit() and all(len(f) == 3 and f.isdigit() for f in self.fragments):
+            grouped = ".".join((self.read,) + self.fragments)
+            return (f"số {self.typed} bị YAML tách đôi ở dấu phẩy: chỉ đọc được {self.key}: {self.read}, "
+                    f"phần {pieces} thành mục riêng.",
+                    f'Hãy viết {self.key}: "{grouped}" hoặc {self.key}: {grouped.replace(".", "")} '
+                    f'(hàng nghìn dùng dấu chấm); số thập phân viết trong ngoặc kép, ví dụ "{self.read},{self.fragments[0]}".')
+        return (f'giá trị "{self.typed}" của "{self.key}" bị YAML tách đôi ở dấu phẩy: chỉ đọc được "{self.read}", '
+                f"phần {pieces} thành mục riêng.",
+                f'Hãy đặt giá trị trong ngoặc kép: {self.key}: "{self.typed}".')
+
+
+def torn_values(entry: LineDict) -> list[Torn]:
+    """Values of an inline mapping that an unquoted comma split: each key with no value that
+    follows a key with a scalar value is a piece of that value."""
+    if not entry.flow:
+        return []
+    found: list[Torn] = []
+    current: tuple[str, str] | None = None  # the last key with a scalar value, and its raw text
+    pieces: list[tuple[str, str]] = []
+
+    def close() -> None:
+        if current is not None and pieces:
+            found.append(Torn(current[0], entry.line_of(current[0]), current[1],
+                              tuple(p for _, p in pieces), tuple(k for k, _ in pieces)))
+
+    for key, value in entry.items():
+        typed_key = entry.key_raw.get(key, key)
+        if value is None and entry.raw.get(key) == "" and current is not None and typed_key.strip():
+            pieces.append((key, typed_key))
+            continue
+        close()
+        pieces = []
+        current = (key, entry.raw[key]) if key in entry.raw and entry.raw[key] != "" else None
+    close()
+    return found
