@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
+from .units import near_ids
 from .vietnamese import clean_text, slugify
-from .yamlload import LineDict, LineList, load_yaml_file
+from .yamlload import LineDict, LineList, as_typed, load_yaml_file, torn_values
 
 KINDS = ("flow", "stock", "coverage")
-FORMATS = ("number", "money")
+# number: whole things counted (cuộc, người); money: whole đồng; decimal: a measure with a fraction.
+FORMATS = ("number", "money", "decimal")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class MetricRegistry:
         return self.metrics[metric_id]
 
 
+def metric_hint(typed: str, metrics: MetricRegistry) -> str:
+    """What to do about an unknown metric id: the one metric it is a near spelling of, or none."""
+    near = near_ids(typed, metrics.metrics)
+    if len(near) == 1:
+        return f'Có phải "{near[0]}" ({metrics[near[0]].label})? Nếu đúng, hãy sửa thành "{near[0]}".'
+    return "Hãy dùng một mã chỉ tiêu có trong metrics.yaml, hoặc khai báo thêm chỉ tiêu này."
+
+
 def load_metrics(source: Path, problems: Problems) -> MetricRegistry:
     """Read `source/metrics.yaml` (optional: a site without figures has none)."""
     path = source / "metrics.yaml"
@@ -54,6 +64,9 @@ def load_metrics(source: Path, problems: Problems) -> MetricRegistry:
         if not isinstance(entry, LineDict):
             problems.error(path, line, 'mỗi chỉ tiêu phải có dạng "- id: ..." với label, unit, kind.')
             continue
+        for torn in torn_values(entry):
+            problems.error(path, torn.line, *torn.message())
+        entry = _as_typed(entry)
         metric_id = entry.get("id")
         if not isinstance(metric_id, str) or slugify(metric_id) != metric_id:
             problems.error(path, entry.line_of("id"), f'mã chỉ tiêu "{metric_id}" không hợp lệ.',
@@ -77,7 +90,7 @@ def load_metrics(source: Path, problems: Problems) -> MetricRegistry:
         fmt = entry.get("format", "number")
         if fmt not in FORMATS:
             problems.error(path, entry.line_of("format"), f'định dạng "{fmt}" của "{metric_id}" không hợp lệ.',
-                           "Hãy dùng number hoặc money.")
+                           "Hãy dùng number (đếm số nguyên), money (số tiền, đồng) hoặc decimal (số có phần lẻ).")
         for key in entry:
             if key not in ("id", "label", "unit", "kind", "format", "group", "description"):
                 problems.warn(path, entry.line_of(key), f'mục "{key}" không được dùng.', "Hãy kiểm tra chính tả tên mục.")
@@ -87,3 +100,11 @@ def load_metrics(source: Path, problems: Problems) -> MetricRegistry:
             line=entry.line,
         )
     return MetricRegistry(metrics)
+
+
+def _as_typed(entry: LineDict) -> LineDict:
+    """The entry with each value as the editor typed it (`label: 2020` stays "2020", `unit: yes`
+    stays "yes"); lines are kept."""
+    typed = LineDict({key: as_typed(value, entry.raw.get(key)) for key, value in entry.items()})
+    typed.line, typed.lines, typed.raw, typed.key_raw, typed.flow = entry.line, entry.lines, entry.raw, entry.key_raw, entry.flow
+    return typed
