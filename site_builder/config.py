@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problems
-from .yamlload import LineDict, load_yaml_file
+from .yamlload import LineDict, as_typed, load_yaml_file
 from .vietnamese import clean_text
 
 
@@ -39,6 +39,7 @@ class SiteConfig:
     theme: str
     organisation: Organisation
     iframe_hosts: tuple[str, ...] = ()  # hosts whose https:// pages a body may embed in <iframe>
+    root_unit_line: int = 1  # where site.yaml names `root_unit`, for the message if no such unit
 
     @property
     def base_path(self) -> str:
@@ -74,7 +75,7 @@ def _iframe_hosts(data: LineDict, path: Path, problems: Problems) -> tuple[str, 
 
 
 def _text(data: LineDict, key: str, path: Path, problems: Problems, required: bool, default: str = "") -> str:
-    value = data.get(key)
+    value = as_typed(data.get(key), data.raw.get(key))  # `phone: 0216000000` is not the octal 37748736
     if value is None:
         if required:
             problems.error(path, data.line, f'thiếu mục "{key}".', f'Hãy thêm dòng "{key}: ..." vào {path.name}.')
@@ -122,9 +123,12 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
     root_unit = _text(data, "root_unit", path, problems, True)
     per_page_raw = data.get("per_page", 20)
     per_page = 20
-    if isinstance(per_page_raw, bool) or not isinstance(per_page_raw, int) or not 1 <= per_page_raw <= 500:
-        problems.error(path, data.line_of("per_page"), f'per_page "{per_page_raw}" không hợp lệ.',
-                       "Hãy viết một số nguyên từ 1 đến 500, ví dụ 20.")
+    typed = data.raw.get("per_page", str(per_page_raw))
+    if isinstance(per_page_raw, bool) or not isinstance(per_page_raw, int) or not 1 <= per_page_raw <= 500 \
+            or ("per_page" in data.raw and not typed.isascii()) or ("per_page" in data.raw and not typed.isdigit()) \
+            or typed.startswith("0"):
+        problems.error(path, data.line_of("per_page"), f'per_page "{typed}" không hợp lệ.',
+                       "Hãy viết một số nguyên từ 1 đến 500 bằng chữ số 0–9, không có số 0 ở đầu, ví dụ 20.")
     else:
         per_page = per_page_raw
     theme = _text(data, "theme", path, problems, False, "default")
@@ -156,4 +160,5 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
         source=source, title=title, description=description, base_url=base_url,
         timezone=zone, root_unit=root_unit, per_page=per_page, theme=theme,
         organisation=Organisation(**org_fields), iframe_hosts=iframe_hosts,
+        root_unit_line=data.line_of("root_unit"),
     )

@@ -18,10 +18,10 @@ from . import images
 from .markdown_render import MarkdownRenderer
 from .sanitize import Policy, policy_for, sanitize
 from .sources import SourceText, find_files, read_text
-from .units import UnitRegistry
+from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
 from .workers import fork_pool
-from .vietnamese import clean_text, parse_datetime, slugify
-from .yamlload import LineDict, load_yaml
+from .vietnamese import clean_text, format_date_vi, parse_datetime, slugify
+from .yamlload import LineDict, LineList, as_typed, load_yaml
 
 _HANDLER = frontmatter.YAMLHandler()
 
@@ -30,6 +30,8 @@ NEWS_KEYS = {
     "image_alt", "slug", "draft", "figures", "updated",
 }
 PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
+# Longest slug: a folder name may hold 255 bytes; 200 leaves room and is already past reading.
+MAX_SLUG = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +120,7 @@ class _Fields:
         return self.meta.line_of(key)
 
     def text(self, key: str, required: bool = False, example: str = "...") -> str | None:
-        value = self.meta.get(key)
+        value = as_typed(self.meta.get(key), self.meta.raw.get(key))  # `title: 1:30` is "1:30", not 90
         if value is None or value == "":
             if required:
                 self.problems.error(self.src.path, self.meta.line, f'thiếu "{key}".',
@@ -134,8 +136,15 @@ class _Fields:
         value = self.meta.get(key)
         if value is None:
             return ()
+        if isinstance(value, str) and ("," in value or ";" in value):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" được viết thành một dòng chữ "{clean_text(value)}", '
+                                "không phải danh sách: cả dòng sẽ thành một mục.",
+                                f"Hãy đặt các mục trong ngoặc vuông: {key}: [{', '.join(_pieces(value))}]")
+            return ()
         if isinstance(value, str):
             value = [value]
+        elif isinstance(value, LineList):
+            value = [as_typed(v, value.raw[i]) for i, v in enumerate(value)]
         if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
             self.problems.error(self.src.path, self.line(key), f'"{key}" phải là danh sách các dòng chữ.',
                                 f"Ví dụ: {key}: [{example}]")
@@ -162,11 +171,20 @@ class _Fields:
                                    "Hãy kiểm tra chính tả tên mục (xem README).")
 
 
+def _pieces(text: str) -> list[str]:
+    """The items of a list written as one line of text ("Dân vận, Giám sát")."""
+    return [p for p in (clean_text(p) for p in text.replace(";", ",").split(",")) if p]
+
+
 def _date(fields: _Fields, key: str, config: SiteConfig, required: bool) -> datetime | None:
     raw = fields.text(key, required, '"2020-08-21 02:49"')
     if raw is None:
         return None
     value = parse_datetime(raw, config.timezone)
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" ngoài khoảng năm {FIRST_YEAR}–{LAST_YEAR}.',
+                              "Hãy kiểm tra lại năm của bài viết.")
+        return None
     if value is not None:
         return value.astimezone(config.timezone)
     if value is None:
@@ -216,9 +234,13 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     key = "units" if "units" in meta else "unit"
     for unit_id in unit_ids:
         if unit_id not in units:
-            suggestion = _closest_unit(unit_id, units)
-            problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.',
-                           f'Hãy dùng một mã đơn vị có trong units.yaml, ví dụ "{suggestion}".')
+            problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.', unit_hint(unit_id, units))
+        elif date is not None and units[unit_id].valid_to and date.date() > units[unit_id].valid_to:
+            unit = units[unit_id]
+            problems.warn(path, f.line(key), f'bài viết ngày {format_date_vi(date)} gắn với "{unit_id}", '
+                          f'đơn vị đã kết thúc hoạt động ngày {format_date_vi(unit.valid_to)}.',
+                          successor_hint(unit, units) if unit.successors else
+                          "Nếu bài viết về đơn vị mới, hãy dùng mã đơn vị đang hoạt động.")
 
     category = f.text("category")
     tags = f.text_list("tags", '"Dân vận", "Giám sát"')
@@ -250,6 +272,12 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
                        'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
     elif slug_text is not None and _path_like(slug_text):
         _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
+    if len(slug) > MAX_SLUG:
+        problems.warn(path, f.line("slug" if slug_text is not None else "title"),
+                      f"đường dẫn tạo từ {'slug' if slug_text is not None else 'tiêu đề'} dài {len(slug)} ký tự; "
+                      f"đã cắt còn {len(_cut_slug(slug))} ký tự.",
+                      f'Nếu muốn đường dẫn khác, hãy thêm dòng slug: "{_cut_slug(slug, 60)}".')
+        slug = _cut_slug(slug)
     if slug_text is None and title and not slug:
         problems.error(path, f.line("title"), f'tiêu đề "{title}" không tạo được đường dẫn (không có chữ cái Latin hay chữ số).',
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "bao-cao-tong-ket".')
@@ -306,11 +334,13 @@ def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Pro
     return html
 
 
-def _closest_unit(unit_id: str, units: UnitRegistry) -> str:
-    """The known unit id sharing the most of `unit_id`'s words: a hint, not a guess that is used."""
-    words = set(unit_id.split("-"))
-    best = max(units.units, key=lambda u: (len(words & set(u.split("-"))), -len(u)))
-    return best
+def _cut_slug(slug: str, limit: int = MAX_SLUG) -> str:
+    """`slug` cut to at most `limit` characters at a word boundary (inside a word only if the
+    first word alone is longer)."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if cut and len(cut) <= limit else slug[:limit].rstrip("-")
 
 
 def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems,
@@ -444,7 +474,8 @@ def _item_job(source: Path, config: SiteConfig, units: UnitRegistry, cache: Buil
     """The loading job of news items and its cache context (what an item's parse depends on
     besides its file: time zone, unit ids, media files, the sanitiser's policy)."""
     policy = _policy(config)
-    context = digest_bytes(repr((config.timezone.key, sorted(units.units), _media_stamps(source, media),
+    validity = sorted((u.id, u.valid_to, u.successors) for u in units.units.values())  # items warn by it
+    context = digest_bytes(repr((config.timezone.key, validity, _media_stamps(source, media),
                                  policy.key)).encode())
     return _Job(source, config, units, False, _known_html(cache, policy)), context
 

@@ -10,15 +10,15 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .content import Item
 from .errors import Problems
-from .metrics import MetricRegistry
+from .metrics import Metric, MetricRegistry, metric_hint
 from .sources import find_files, read_text
-from .units import UnitRegistry
+from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
 from .vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
-from .yamlload import LineDict, LineList, load_yaml_file
+from .yamlload import LineDict, LineList, load_yaml_file, torn_values
 
 REQUIRED_COLUMNS = ("unit", "metric", "period", "value")
 OPTIONAL_COLUMNS = ("denominator", "scope", "qualifier", "source", "note")
@@ -80,7 +80,12 @@ class _RecordReader:
             return lines.get(key, line)
 
         def text(key: str) -> str:
-            value = texts.get(key, raw.get(key))
+            value = raw.get(key)
+            if isinstance(value, (dict, list)):
+                self.problems.error(path, at(key), f'"{key}" phải là một giá trị, không phải danh sách hay nhóm mục.',
+                                    f'Hãy viết {key}: "..." trên một dòng.')
+                return ""
+            value = texts.get(key, value)
             return "" if value is None else clean_text(str(value))
 
         unit = text("unit") or (default_unit or "")
@@ -88,19 +93,20 @@ class _RecordReader:
         if not unit:
             self.problems.error(path, at("unit"), "số liệu thiếu đơn vị (unit).", "Hãy ghi mã đơn vị có trong units.yaml.")
         elif unit not in self.units:
-            self.problems.error(path, at("unit"), f'không có đơn vị "{unit}" trong units.yaml.',
-                                "Hãy dùng một mã đơn vị có trong units.yaml.")
+            self.problems.error(path, at("unit"), f'không có đơn vị "{unit}" trong units.yaml.', unit_hint(unit, self.units))
         if not metric_id:
             self.problems.error(path, at("metric"), "số liệu thiếu chỉ tiêu (metric).", "Hãy ghi mã chỉ tiêu có trong metrics.yaml.")
         elif metric_id not in self.metrics:
             self.problems.error(path, at("metric"), f'không có chỉ tiêu "{metric_id}" trong metrics.yaml.',
-                                "Hãy dùng một mã chỉ tiêu có trong metrics.yaml, hoặc khai báo thêm chỉ tiêu này.")
+                                metric_hint(metric_id, self.metrics))
         period = value = denominator = None
         try:
             period = parse_period(text("period")) if text("period") else None
             if period is None:
                 self.problems.error(path, at("period"), "số liệu thiếu kỳ báo cáo (period).",
                                     'Hãy ghi kỳ báo cáo, ví dụ "2020-H1".')
+            else:
+                self._check_year(period, path, at("period"))
         except ParseError as exc:
             self.problems.error(path, at("period"), exc.message, exc.hint)
         value = self._number(text("value"), path, at("value"), "value")
@@ -113,11 +119,8 @@ class _RecordReader:
         elif metric is not None and metric.kind == "coverage":
             self.problems.error(path, at("value"), f'chỉ tiêu "{metric_id}" cần mẫu số (denominator).',
                                 'Ví dụ: value "17", denominator "17" cho "17/17 xã".')
-        if metric is not None and metric.format == "money":
-            for number in (value, denominator):
-                if number is not None and number != number.to_integral_value():
-                    self.problems.error(path, at("value"), f"số tiền {format_number(number)} đồng không phải số nguyên.",
-                                        'Số tiền tính bằng đồng, không có phần lẻ; ví dụ "16,4 tỷ" là 16.400.000.000 đồng.')
+        if metric is not None:
+            self._check_possible(metric, value, denominator, path, at)
         scope = text("scope") or "all"
         if scope not in SCOPES:
             self.problems.error(path, at("scope"), f'phạm vi "{scope}" không hợp lệ.',
@@ -132,6 +135,41 @@ class _RecordReader:
             index=len(self.records), unit=unit, metric=metric_id, period=period, value=value,
             denominator=denominator, scope=scope, qualifier=qualifier, note=text("note"), source=ref,
         ))
+
+    def _check_year(self, period: Period, path: Path, line: int) -> None:
+        """A period outside the years a bulletin can report (a slip such as 1020 or 2202)."""
+        for day in (period.start, period.end):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.problems.error(path, line, f'kỳ báo cáo "{period.text}" có năm {day.year}, ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.',
+                                    "Hãy kiểm tra lại năm của kỳ báo cáo.")
+                return
+
+    def _check_possible(self, metric: Metric, value: Decimal | None, denominator: Decimal | None,
+                        path: Path, at: Callable[[str], int]) -> None:
+        """Figures that cannot be: negative counts or money, a share of nothing or more than the
+        whole, fractions of things counted whole."""
+        for key, number in (("value", value), ("denominator", denominator)):
+            if number is None:
+                continue
+            shown = format_number(number)
+            if number < 0:
+                self.problems.error(path, at(key), f'số liệu "{metric.id}" không thể âm ({shown} {metric.unit}).',
+                                    "Hãy ghi số lớn hơn hoặc bằng 0; số giảm đi thì khai báo một chỉ tiêu riêng.")
+            elif number != number.to_integral_value() and metric.format != "decimal":
+                if metric.format == "money":
+                    self.problems.error(path, at(key), f"số tiền {shown} đồng không phải số nguyên.",
+                                        'Số tiền tính bằng đồng, không có phần lẻ; ví dụ "16,4 tỷ" là 16.400.000.000 đồng.')
+                else:
+                    self.problems.error(path, at(key), f'số {shown} {metric.unit} của "{metric.id}" không phải số nguyên.',
+                                        f'Chỉ tiêu này đếm từng {metric.unit}; hãy ghi số nguyên, hoặc khai báo format: decimal trong metrics.yaml nếu số lẻ là đúng.')
+        if denominator is not None and metric.kind == "coverage":
+            if denominator == 0:
+                self.problems.error(path, at("denominator"), f'mẫu số của "{metric.id}" bằng 0.',
+                                    'Mẫu số là tổng số (ví dụ 17 trong "17/17 xã"), phải lớn hơn 0.')
+            elif value is not None and value > denominator:
+                self.problems.error(path, at("value"),
+                                    f'tử số {format_number(value)} lớn hơn mẫu số {format_number(denominator)} ở "{metric.id}".',
+                                    'Tử số là số đã đạt, không vượt tổng số; ví dụ value "15", denominator "17" cho "15/17 xã".')
 
     def _number(self, raw: str, path: Path, line: int, key: str) -> Decimal | None:
         if not raw:
@@ -152,7 +190,7 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
     src = read_text(path, reader.problems)
     if src is None:
         return
-    rows = csv.reader(io.StringIO(src.text))
+    rows = csv.reader(io.StringIO(src.text), delimiter=_delimiter(src.text))
     try:
         header = next(rows)
     except StopIteration:
@@ -190,6 +228,18 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
         reader.read(raw, path, line, ref)
 
 
+def _delimiter(text: str) -> str:
+    """The character between a CSV file's columns: "," as the README asks, or ";" (what Excel
+    writes under a Vietnamese locale, where the comma is the decimal mark) or a tab, when the
+    header line names the required columns with it."""
+    header = text.split("\n", 1)[0]
+    for candidate in (",", ";", "\t"):
+        columns = {clean_text(c).strip('"').lower() for c in header.split(candidate)}
+        if all(c in columns for c in REQUIRED_COLUMNS):
+            return candidate
+    return ","
+
+
 def _read_yaml(reader: _RecordReader, path: Path) -> None:
     data = load_yaml_file(path, reader.problems, LineList,
                           'tệp số liệu YAML phải là danh sách (mỗi số liệu bắt đầu bằng "- unit: ...").')
@@ -199,15 +249,29 @@ def _read_yaml(reader: _RecordReader, path: Path) -> None:
         if not isinstance(entry, LineDict):
             reader.problems.error(path, data.line_of(index), "mỗi số liệu phải gồm unit, metric, period, value.")
             continue
-        _unknown_keys(reader, path, entry)
+        if not _keys_as_written(reader, path, entry, REQUIRED_COLUMNS + OPTIONAL_COLUMNS):
+            continue
         ref = SourceRef(_rel(path, reader.source), entry.line, None, clean_text(str(entry.get("source") or "")))
         reader.read(entry, path, entry.line, ref, texts=entry.raw, lines=entry.lines)
 
 
-def _unknown_keys(reader: _RecordReader, path: Path, entry: LineDict, allowed: Iterable[str] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS) -> None:
+def _keys_as_written(reader: _RecordReader, path: Path, entry: LineDict, allowed: Iterable[str]) -> bool:
+    """False (with an error at its line) when YAML cut a value at a comma or a key is unknown:
+    either way the record would not say what the editor wrote."""
+    ok = True
+    stray: set[str] = set()
+    for torn in torn_values(entry):
+        message, hint = torn.message()
+        reader.problems.error(path, torn.line, message, hint)
+        stray.update(torn.stray_keys)
+        ok = False
     for key in entry:
-        if key not in allowed:
-            reader.problems.warn(path, entry.line_of(key), f'mục "{key}" không được dùng.', "Hãy kiểm tra chính tả tên mục.")
+        if key not in allowed and key not in stray:
+            typed = entry.key_raw.get(key, key)
+            reader.problems.error(path, entry.line_of(key), f'mục "{typed}" không được dùng trong số liệu.',
+                                  "Hãy dùng các mục " + ", ".join(allowed) + "; kiểm tra chính tả tên mục.")
+            ok = False
+    return ok
 
 
 def _read_figures(reader: _RecordReader, item: Item) -> None:
@@ -224,7 +288,8 @@ def _read_figures(reader: _RecordReader, item: Item) -> None:
         if not isinstance(entry, LineDict):
             reader.problems.error(item.source, figures.line_of(index), "mỗi số liệu phải gồm metric, period, value.")
             continue
-        _unknown_keys(reader, item.source, entry, allowed)
+        if not _keys_as_written(reader, item.source, entry, allowed):
+            continue
         ref = SourceRef(item.rel, entry.line, item)
         reader.read(entry, item.source, entry.line, ref, default_unit=item.units[0] if len(item.units) == 1 else None,
                     texts=entry.raw, lines=entry.lines)
@@ -251,8 +316,10 @@ def _check_validity(records: tuple[Record, ...], units: UnitRegistry, source: Pa
         if (unit.valid_from and record.period.start < unit.valid_from) or (unit.valid_to and record.period.end > unit.valid_to):
             span = (f"từ {format_date_vi(unit.valid_from)} " if unit.valid_from else "") + \
                    (f"đến {format_date_vi(unit.valid_to)}" if unit.valid_to else "")
+            after = unit.valid_to is not None and record.period.end > unit.valid_to
             problems.error(source / record.source.path, record.source.line,
                            f'kỳ {record.period.text} nằm ngoài thời gian hiệu lực của "{unit.id}" ({span.strip()}).',
+                           successor_hint(unit, units) if after and unit.successors else
                            "Hãy ghi số liệu cho đơn vị đang hoạt động trong kỳ đó (đơn vị cũ hoặc đơn vị kế thừa).")
 
 

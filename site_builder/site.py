@@ -21,7 +21,7 @@ from .metrics import MetricRegistry, load_metrics
 from .records import Record, load_records
 from .totals import ShortfallWarning, Totals, build_totals
 from .sources import find_files
-from .units import UnitRegistry, load_units
+from .units import UnitRegistry, load_units, unit_hint
 from .vietnamese import slugify, sort_key
 
 
@@ -131,8 +131,8 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     config = load_config(source, problems)
     units = _units(source, problems, cache, memo)
     if config is not None and units is not None and config.root_unit not in units:
-        problems.error(source / "site.yaml", None, f'root_unit "{config.root_unit}" không có trong units.yaml.',
-                       "Hãy ghi mã đơn vị cao nhất của trang, ví dụ root_unit: viet-nam.")
+        problems.error(source / "site.yaml", config.root_unit_line, f'root_unit "{config.root_unit}" không có trong units.yaml.',
+                       unit_hint(config.root_unit, units))
     if config is None or units is None or problems:
         raise BuildFailed(problems)
 
