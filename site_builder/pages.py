@@ -402,6 +402,8 @@ def _check_collisions(planned: list[Planned], site: Site, problems: Problems) ->
     for entry in planned:
         first = seen.setdefault(entry.path, entry)
         if first is not entry:
-            problems.error(site.config.source / entry.origin, None,
+            item = entry.context.get("item") if isinstance(entry, PlannedPage) else None
+            line = item.line_of("slug" if "slug" in item.lines else "title") if item is not None else None
+            problems.error(site.config.source / entry.origin, line,
                            f'trùng đường dẫn "{entry.path}" với {first.origin}.',
                            'Hãy đặt "slug: ..." khác cho một trong hai bài.')

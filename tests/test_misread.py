@@ -478,3 +478,19 @@ def test_a_semicolon_or_tab_csv_is_read_correctly(tmp_path: Path, capsys: pytest
     assert code == 0, err
     data = (source.parent / "output/so-lieu/du-lieu.csv").read_text(encoding="utf-8")
     assert "1030" in data and "16400000000" in data
+
+
+# --- 7. every error that has a line names it ---------------------------------------------------------
+
+@pytest.mark.parametrize("second, line", [(news_item(title="Hội nghị tổng kết"), 2),
+                                          (news_item(title="Bài khác", slug="hoi-nghi-tong-ket"), 5)])
+def test_a_duplicate_slug_is_reported_at_the_line_that_made_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               second: str, line: int) -> None:
+    """Two items of one month with one address: the error is at the title (or slug) line."""
+    errors = refused(tmp_path, capsys, news={"news/2024/a.md": news_item(title="Hội nghị tổng kết"),
+                                             "news/2024/b.md": second})
+    where = {"content/news/2024/a.md": 2, "content/news/2024/b.md": line}
+    [error] = errors
+    assert error["line"] == where[str(error["path"])], errors
+    other = ({"news/2024/a.md", "news/2024/b.md"} - {str(error["path"]).removeprefix("content/")}).pop()
+    assert other in str(error["msg"])
