@@ -190,7 +190,8 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
     src = read_text(path, reader.problems)
     if src is None:
         return
-    rows = csv.reader(io.StringIO(src.text), delimiter=_delimiter(src.text))
+    delimiter = _delimiter(src.text)
+    rows = csv.reader(io.StringIO(src.text), delimiter=delimiter)
     try:
         header = next(rows)
     except StopIteration:
@@ -201,8 +202,10 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
     columns = [clean_text(c).lower() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
+        sep = {",": ",", ";": ";", "\t": " (dấu tab) "}[delimiter]
         reader.problems.error(path, 1, f"dòng tiêu đề thiếu cột {', '.join(missing)}.",
-                              "Dòng đầu tiên phải là: unit,metric,period,value (có thể thêm denominator,scope,qualifier,source,note).")
+                              f"Dòng đầu tiên phải là: {sep.join(REQUIRED_COLUMNS)} (có thể thêm "
+                              f"{sep.join(OPTIONAL_COLUMNS)}); các cột cách nhau bằng dấu \"{delimiter.replace(chr(9), 'tab')}\".")
         return
     for column in columns:
         if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
@@ -230,14 +233,15 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
 
 def _delimiter(text: str) -> str:
     """The character between a CSV file's columns: "," as the README asks, or ";" (what Excel
-    writes under a Vietnamese locale, where the comma is the decimal mark) or a tab, when the
-    header line names the required columns with it."""
+    writes under a Vietnamese locale, where the comma is the decimal mark) or a tab: the one
+    whose header names the most required columns (a tie keeps ",")."""
     header = text.split("\n", 1)[0]
-    for candidate in (",", ";", "\t"):
+
+    def named(candidate: str) -> int:
         columns = {clean_text(c).strip('"').lower() for c in header.split(candidate)}
-        if all(c in columns for c in REQUIRED_COLUMNS):
-            return candidate
-    return ","
+        return sum(c in columns for c in REQUIRED_COLUMNS)
+
+    return max((",", ";", "\t"), key=named)
 
 
 def _read_yaml(reader: _RecordReader, path: Path) -> None:

@@ -494,3 +494,12 @@ def test_a_duplicate_slug_is_reported_at_the_line_that_made_it(tmp_path: Path, c
     assert error["line"] == where[str(error["path"])], errors
     other = ({"news/2024/a.md", "news/2024/b.md"} - {str(error["path"]).removeprefix("content/")}).pop()
     assert other in str(error["msg"])
+
+
+def test_a_semicolon_csv_with_a_wrong_column_names_the_column_not_every_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's ";" file whose header misspells one column: the message names that column only."""
+    errors = refused(tmp_path, capsys, files={"data/a.csv": "unit;metric;period;valeur\nxa-c;cuoc-giam-sat;2021;3\n"})
+    [error] = errors
+    assert (error["path"], error["line"]) == ("content/data/a.csv", 1)
+    assert "value" in str(error["msg"]) and "unit" not in str(error["msg"]) and ";" in str(error["hint"])
