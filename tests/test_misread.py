@@ -503,3 +503,19 @@ def test_a_semicolon_csv_with_a_wrong_column_names_the_column_not_every_one(
     [error] = errors
     assert (error["path"], error["line"]) == ("content/data/a.csv", 1)
     assert "value" in str(error["msg"]) and "unit" not in str(error["msg"]) and ";" in str(error["hint"])
+
+
+def test_unit_and_metric_text_fields_keep_what_was_typed(tmp_path: Path) -> None:
+    """`name: 1:30` is not the unit "90"; `label: yes` is not "True"; a successor id typed 0755 is "0755"."""
+    from site_builder.errors import Problems
+    from site_builder.metrics import load_metrics
+    from site_builder.units import load_units
+
+    units = UNITS_YAML + "    - id: xa-so\n      name: 1:30\n      type: xa\n"
+    source = site(tmp_path, units_yaml=units, files={"metrics.yaml": "- id: co\n  label: yes\n  unit: 0755\n  kind: flow\n"})
+    problems = Problems(root=source)
+    registry = load_units(source, problems)
+    metrics = load_metrics(source, problems)
+    assert not problems.items, problems.items
+    assert registry is not None and registry["xa-so"].name == "1:30"
+    assert (metrics["co"].label, metrics["co"].unit) == ("yes", "0755")
