@@ -106,5 +106,6 @@ def _as_typed(entry: LineDict) -> LineDict:
     """The entry with each value as the editor typed it (`label: 2020` stays "2020", `unit: yes`
     stays "yes"); lines are kept."""
     typed = LineDict({key: as_typed(value, entry.raw.get(key)) for key, value in entry.items()})
-    typed.line, typed.lines, typed.raw, typed.key_raw, typed.flow = entry.line, entry.lines, entry.raw, entry.key_raw, entry.flow
+    typed.line, typed.lines, typed.raw, typed.key_raw = entry.line, entry.lines, entry.raw, entry.key_raw
+    typed.flow, typed.bare = entry.flow, entry.bare
     return typed

@@ -24,6 +24,7 @@ class LineDict(dict):
     raw: dict[str, str]
     key_raw: dict[str, str]  # each key as typed: YAML reads the key `030` as the number 24
     flow: bool  # written inline, `{a: 1, b: 2}`, where an unquoted comma ends a value
+    bare: set[str]  # keys written with no colon at all (`{a: 1, b}`): pieces of a torn value
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
@@ -91,6 +92,7 @@ class _Constructing:
         result.raw = {}
         result.key_raw = {}
         result.flow = bool(node.flow_style)
+        result.bare = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
@@ -108,6 +110,8 @@ class _Constructing:
                 result.key_raw[key] = key_node.value
             if isinstance(value_node, yaml.ScalarNode):
                 result.raw[key] = value_node.value
+                if value_node.value == "" and value_node.start_mark.index == key_node.end_mark.index:
+                    result.bare.add(key)
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
@@ -289,8 +293,8 @@ class Torn:
 
 
 def torn_values(entry: LineDict) -> list[Torn]:
-    """Values of an inline mapping that an unquoted comma split: each key with no value that
-    follows a key with a scalar value is a piece of that value."""
+    """Values of an inline mapping that an unquoted comma split: each key written with no colon
+    that follows a key with a scalar value is a piece of that value (`note:` left empty is not)."""
     if not entry.flow:
         return []
     found: list[Torn] = []
@@ -304,7 +308,7 @@ def torn_values(entry: LineDict) -> list[Torn]:
 
     for key, value in entry.items():
         typed_key = entry.key_raw.get(key, key)
-        if value is None and entry.raw.get(key) == "" and current is not None and typed_key.strip():
+        if key in entry.bare and current is not None and typed_key.strip():
             pieces.append((key, typed_key))
             continue
         close()

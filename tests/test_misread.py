@@ -519,3 +519,14 @@ def test_unit_and_metric_text_fields_keep_what_was_typed(tmp_path: Path) -> None
     assert not problems.items, problems.items
     assert registry is not None and registry["xa-so"].name == "1:30"
     assert (metrics["co"].label, metrics["co"].unit) == ("yes", "0755")
+
+
+@pytest.mark.parametrize("figures", ['[{metric: cuoc-giam-sat, period: "2021", value: "3", note:}]',
+                                     '[{metric: cuoc-giam-sat, period: "2021", value: "3", note: }]',
+                                     '[{metric: cuoc-giam-sat, period: "2021", value: "1.030"}]',
+                                     '[{metric: tien-ung-ho, period: "2021", value: "16,4 tỷ"}]'])
+def test_a_value_left_empty_or_quoted_is_not_taken_for_a_torn_one(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  figures: str) -> None:
+    source = site(tmp_path, figures=figures)
+    code, err = run("build", source, capsys)
+    assert code == 0 and "Lỗi" not in err, err
