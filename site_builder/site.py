@@ -21,7 +21,7 @@ from .metrics import MetricRegistry, load_metrics
 from .records import Record, load_records
 from .totals import ShortfallWarning, Totals, build_totals
 from .sources import find_files
-from .units import UnitRegistry, load_units, unit_hint
+from .units import UnitRegistry, load_units, near_ids, unit_hint
 from .vietnamese import slugify, sort_key
 
 
@@ -81,7 +81,24 @@ def _terms(items: list[Item], names_of: Callable[[Item], tuple[str, ...]], kind:
             problems.warn(odd.source, odd.line_of(line_key), f"{len(counts)} cách viết {quoted} cho cùng một {kind}.",
                           f'Hãy thống nhất một cách viết, ví dụ "{name}".')
         terms.append(Term(slug, name, tuple(dict.fromkeys(members))))
+    if kind == "chuyên mục":
+        _warn_near_terms(terms, kind, line_key, problems)
     return tuple(sorted(terms, key=lambda t: (sort_key(t.name), t.slug)))
+
+
+def _warn_near_terms(terms: list[Term], kind: str, line_key: str, problems: Problems) -> None:
+    """A term of one item that is a typo away from exactly one term used more often ("Dân vậm"
+    beside "Dân vận") files that item on a page of its own: a warning naming the other."""
+    by_slug = {t.slug: t for t in terms}
+    for term in terms:
+        if len(term.items) != 1:
+            continue
+        near = [s for s in near_ids(term.slug, by_slug) if s != term.slug]
+        if len(near) == 1 and len(by_slug[near[0]].items) > 1:
+            other = by_slug[near[0]]
+            problems.warn(term.items[0].source, term.items[0].line_of(line_key),
+                          f'{kind} "{term.name}" gần giống "{other.name}" ({len(other.items)} bài) nhưng là {kind} riêng.',
+                          f'Nếu là một, hãy sửa thành "{other.name}".')
 
 
 def _figures_key(source: Path, items: list[Item], cache: BuildCache | None, root_unit: str) -> str:

@@ -530,3 +530,22 @@ def test_a_value_left_empty_or_quoted_is_not_taken_for_a_torn_one(tmp_path: Path
     source = site(tmp_path, figures=figures)
     code, err = run("build", source, capsys)
     assert code == 0 and "Lỗi" not in err, err
+
+
+@pytest.mark.parametrize("typo, warned", [("Dân vậm", True), ("Dan van", False), ("Giám sát", False)])
+def test_a_category_one_typo_from_another_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       typo: str, warned: bool) -> None:
+    """"Dân vậm" once beside "Dân vận" twice files one item under a category of its own: warn at
+    its line, naming the other; a spelling with the same slug is merged (another warning), and a
+    far name is a category of its own."""
+    news = {f"news/2024/{i}.md": news_item(title=f"Bài {i}", category=name)
+            for i, name in enumerate(["Dân vận", "Dân vận", typo])}
+    source = site(tmp_path, news=news)
+    code, err = run("check", source, capsys)
+    assert code == 0, err
+    near = [p for p in problems_of(err) if p["level"] == "Cảnh báo" and "gần giống" in str(p["msg"])]
+    if warned:
+        assert [(p["path"], p["line"]) for p in near] == [("content/news/2024/2.md", 5)], err
+        assert '"Dân vận"' in str(near[0]["hint"])
+    else:
+        assert near == [], err
