@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import html
 
+from site_builder.cli import main
 from site_builder.errors import Problems
 from site_builder.metrics import load_metrics
 from site_builder.records import load_records
@@ -119,6 +121,56 @@ def test_data_file_reads_every_accepted_form(tmp_path: Path) -> None:
     got = [(r.period.start, r.period.end, r.value, r.scope, r.qualifier) for r in records]
     assert got == [(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), scope, qualifier)
                    for _, (start, end, value, scope, qualifier) in CSV_ROWS]
+
+
+def source_rows(output: Path, unit: str, metric: str) -> list[tuple[str, str]]:
+    """(period, value) as shown in the "Số liệu gốc" (source records) tables of a unit's metric page."""
+    tree = html.fromstring((output / f"don-vi/{unit}/so-lieu/{metric}/index.html").read_bytes())
+    return [(" ".join(tr[0].text_content().split()), " ".join(tr[2].text_content().split()))
+            for table in tree.xpath("//table[starts-with(normalize-space(caption), 'Số liệu gốc')]")
+            for tr in table.xpath("./tbody/tr")]
+
+
+def test_data_file_values_are_shown_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The money records of the table above on Xã C's page: qualifier first, Vietnamese digits and scale words."""
+    csv_text = "\n".join(["unit,metric,period,value,scope,qualifier"] + [row for row, _ in CSV_ROWS]) + "\n"
+    source = make_site(tmp_path, news={}, files={"metrics.yaml": METRICS_YAML, "data/a.csv": csv_text})
+    assert main(["build", "--source", str(source), "--output", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    assert source_rows(tmp_path / "out", "xa-c", "tien-ung-ho") == [
+        ("Ngày 01/01/2020", "1.234.000.000 đồng"),
+        ("Ngày 02/01/2020", "trên 16,4 tỷ đồng"),
+        ("Ngày 03/01/2020", "hơn 1.030 đồng"),
+        ("Ngày 04/01/2020", "gần 300 nghìn đồng"),
+        ("Ngày 05/01/2020", "khoảng 2,5 triệu đồng"),
+        ("Ngày 06/01/2020", "16,4 tỷ đồng"),
+    ]
+
+
+# Every kind of period, as the glossary writes it. A stock metric of one unit, so that no two
+# records overlap as flows would (each has its own end date); the value tells the records apart.
+PERIOD_LABELS = [
+    ("2018-11", "Tháng 11/2018"),
+    ("2018-Q4", "Quý IV/2018"),
+    ("2019-Q1", "Quý I/2019"),
+    ("2019-Q2", "Quý II/2019"),
+    ("2019-H2", "6 tháng cuối năm 2019"),
+    ("2020-01-01..2020-02-15", "Từ 01/01/2020 đến 15/02/2020"),
+    ("2020-H1", "6 tháng đầu năm 2020"),
+    ("2020-08-21", "Ngày 21/08/2020"),
+    ("2020-08", "Tháng 8/2020"),
+    ("2020-Q3", "Quý III/2020"),
+    ("2020", "Năm 2020"),
+]
+
+
+def test_every_kind_of_period_is_labelled_in_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metrics = "- id: thanh-vien\n  label: Thành viên\n  unit: người\n  kind: stock\n"
+    rows = [f"xa-c,thanh-vien,{period},{number}" for number, (period, _) in enumerate(PERIOD_LABELS, 1)]
+    source = make_site(tmp_path, news={}, files={"metrics.yaml": metrics,
+                                                 "data/a.csv": "\n".join(["unit,metric,period,value", *rows]) + "\n"})
+    assert main(["build", "--source", str(source), "--output", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    shown = sorted(source_rows(tmp_path / "out", "xa-c", "thanh-vien"), key=lambda row: int(row[1].split()[0]))
+    assert shown == [(label, f"{number} người") for number, (_, label) in enumerate(PERIOD_LABELS, 1)]
 
 
 def test_parse_number_reads_nfd_scale_words() -> None:
