@@ -203,20 +203,3 @@ def built_sample_drafts(sample_copy: Path, tmp_path_factory: pytest.TempPathFact
     output = tmp_path_factory.mktemp("built-drafts") / "output"
     build(sample_copy, output, include_drafts=True, now=NOW)
     return output
-
-
-@pytest.fixture(autouse=True)
-def _errors_to_current_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`report.print_problems` binds `sys.stderr` as a default argument at import time (see the xfail
-    test in test_build_errors.py), so capsys would not see the error list. Route the CLI's calls to
-    whatever `sys.stderr` is when they run."""
-    import sys
-
-    from site_builder import cli, report
-
-    original = report.print_problems
-
-    def print_problems(problems, stream=None):  # type: ignore[no-untyped-def]
-        original(problems, stream if stream is not None else sys.stderr)
-
-    monkeypatch.setattr(cli, "print_problems", print_problems)
