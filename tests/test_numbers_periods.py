@@ -91,7 +91,8 @@ METRICS_YAML = """\
 """
 
 # A CSV row as an editor writes it (a value holding a comma is quoted) → the record it must give:
-# (period start, period end, value, scope, qualifier).
+# (period start, period end, value, scope, qualifier). Whole numbers only: a count ("cuộc") with a
+# fraction is a separate matter (refused unless the metric says `format: decimal`).
 CSV_ROWS = [
     ('xa-c,tien-ung-ho,2020-01-01,"1,234 tỷ",,', ("2020-01-01", "2020-01-01", "1234000000", "all", "")),
     ('xa-c,tien-ung-ho,2020-01-02,"16,4 tỷ",all,trên', ("2020-01-02", "2020-01-02", "16400000000", "all", "trên")),
@@ -100,8 +101,8 @@ CSV_ROWS = [
     ('xa-c,tien-ung-ho,2020-01-05,"2,5 triệu",all,KHOẢNG', ("2020-01-05", "2020-01-05", "2500000", "all", "khoảng")),
     ("xa-c,tien-ung-ho,2020-01-06,16.400.000.000,all,", ("2020-01-06", "2020-01-06", "16400000000", "all", "")),
     ("xa-c,cuoc-giam-sat,2020,298,own,", ("2020-01-01", "2020-12-31", "298", "own", "")),
-    ('huyen-b,cuoc-giam-sat,2020-H1,"0,5",own,', ("2020-01-01", "2020-06-30", "0.5", "own", "")),
-    ('tinh-a,cuoc-giam-sat,2020-Q3,"1.234,5",own,', ("2020-07-01", "2020-09-30", "1234.5", "own", "")),
+    ('huyen-b,cuoc-giam-sat,2020-H1,"1,5 nghìn",own,', ("2020-01-01", "2020-06-30", "1500", "own", "")),
+    ('tinh-a,cuoc-giam-sat,2020-Q3,"1.234,5 nghìn",own,', ("2020-07-01", "2020-09-30", "1234500", "own", "")),
     ("viet-nam,cuoc-giam-sat,2020-08,15,own,", ("2020-08-01", "2020-08-31", "15", "own", "")),
     ("xa-cu,cuoc-giam-sat,2020-08-21,7,own,", ("2020-08-21", "2020-08-21", "7", "own", "")),
     ('huyen-b,tien-ung-ho,2020-01-01..2020-06-30,"1,234 triệu",own,', ("2020-01-01", "2020-06-30", "1234000", "own", "")),
