@@ -5,12 +5,21 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import html
 
+from site_builder.cli import main
+from site_builder.errors import Problems
+from site_builder.metrics import load_metrics
+from site_builder.records import load_records
+from site_builder.units import load_units
 from site_builder.vietnamese import ParseError, format_amount, format_number, parse_number, parse_period
+
+from conftest import make_site
 
 # --- parse_number: every accepted form, with its exact value --------------------------------------
 
@@ -36,6 +45,24 @@ ACCEPTED_NUMBERS = [
     ("  1.030  ", Decimal(1030)),
     ("16,4\u00a0tỷ", Decimal(16_400_000_000)),        # no-break space from a word processor
     ("9.007.199.254.740.993", Decimal(9_007_199_254_740_993)),  # 2**53 + 1: no float could hold it
+    # three decimals are ambiguous alone ("1,234"), but not before a scale word: 1,234 tỷ is 1.234.000.000
+    ("1,234 tỷ", Decimal(1_234_000_000)),
+    ("1,234 tỉ", Decimal(1_234_000_000)),
+    ("12,345 tỷ", Decimal(12_345_000_000)),
+    ("1,234 triệu", Decimal(1_234_000)),
+    ("1,234 nghìn", Decimal(1_234)),
+    ("1,234 ngàn", Decimal(1_234)),
+    ("0,5 tỷ", Decimal(500_000_000)),
+    ("1,5 nghìn", Decimal(1_500)),
+    ("1.234 tỷ", Decimal(1_234_000_000_000)),
+    ("1.234,5 triệu", Decimal(1_234_500_000)),
+    ("300 NGHÌN", Decimal(300_000)),
+    ("2,5 Triệu", Decimal(2_500_000)),
+    # more decimals than three, or a zero whole part, are not read as thousands
+    ("1,2345", Decimal("1.2345")),
+    ("0,500", Decimal("0.5")),
+    ("0,030", Decimal("0.03")),
+    ("1.234,567", Decimal("1234.567")),
 ]
 
 
@@ -47,6 +74,104 @@ def test_parse_number_accepts(text: str, expected: Decimal) -> None:
     if expected == expected.to_integral_value():
         # whole numbers come back as plain integers, never "1.64E+10": the open data writes str(value)
         assert str(value) == str(int(expected))
+
+
+# --- the same forms in a data file: every accepted value, qualifier, scope and period ----------------
+
+METRICS_YAML = """\
+- id: tien-ung-ho
+  label: Tiền ủng hộ
+  unit: đồng
+  kind: flow
+  format: money
+- id: cuoc-giam-sat
+  label: Cuộc giám sát
+  unit: cuộc
+  kind: flow
+"""
+
+# A CSV row as an editor writes it (a value holding a comma is quoted) → the record it must give:
+# (period start, period end, value, scope, qualifier). Whole numbers only: a count ("cuộc") with a
+# fraction is a separate matter (refused unless the metric says `format: decimal`).
+CSV_ROWS = [
+    ('xa-c,tien-ung-ho,2020-01-01,"1,234 tỷ",,', ("2020-01-01", "2020-01-01", "1234000000", "all", "")),
+    ('xa-c,tien-ung-ho,2020-01-02,"16,4 tỷ",all,trên', ("2020-01-02", "2020-01-02", "16400000000", "all", "trên")),
+    ("xa-c,tien-ung-ho,2020-01-03,1.030,all,Hơn", ("2020-01-03", "2020-01-03", "1030", "all", "hơn")),
+    ("xa-c,tien-ung-ho,2020-01-04,300 nghìn,own,gần", ("2020-01-04", "2020-01-04", "300000", "own", "gần")),
+    ('xa-c,tien-ung-ho,2020-01-05,"2,5 triệu",all,KHOẢNG', ("2020-01-05", "2020-01-05", "2500000", "all", "khoảng")),
+    ("xa-c,tien-ung-ho,2020-01-06,16.400.000.000,all,", ("2020-01-06", "2020-01-06", "16400000000", "all", "")),
+    ("xa-c,cuoc-giam-sat,2020,298,own,", ("2020-01-01", "2020-12-31", "298", "own", "")),
+    ('huyen-b,cuoc-giam-sat,2020-H1,"1,5 nghìn",own,', ("2020-01-01", "2020-06-30", "1500", "own", "")),
+    ('tinh-a,cuoc-giam-sat,2020-Q3,"1.234,5 nghìn",own,', ("2020-07-01", "2020-09-30", "1234500", "own", "")),
+    ("viet-nam,cuoc-giam-sat,2020-08,15,own,", ("2020-08-01", "2020-08-31", "15", "own", "")),
+    ("xa-cu,cuoc-giam-sat,2020-08-21,7,own,", ("2020-08-21", "2020-08-21", "7", "own", "")),
+    ('huyen-b,tien-ung-ho,2020-01-01..2020-06-30,"1,234 triệu",own,', ("2020-01-01", "2020-06-30", "1234000", "own", "")),
+]
+
+
+def test_data_file_reads_every_accepted_form(tmp_path: Path) -> None:
+    """A CSV holding each accepted form of value, qualifier, scope and period: no problem, and
+    each record carries the exact value written in the table above."""
+    csv_text = "\n".join(["unit,metric,period,value,scope,qualifier"] + [row for row, _ in CSV_ROWS]) + "\n"
+    source = make_site(tmp_path, news={}, files={"metrics.yaml": METRICS_YAML, "data/a.csv": csv_text})
+    problems = Problems(root=source)
+    units = load_units(source, problems)
+    assert units is not None
+    records = load_records(source, [], units, load_metrics(source, problems), problems)
+    assert [p.format() for p in problems.items] == []
+    got = [(r.period.start, r.period.end, r.value, r.scope, r.qualifier) for r in records]
+    assert got == [(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), scope, qualifier)
+                   for _, (start, end, value, scope, qualifier) in CSV_ROWS]
+
+
+def source_rows(output: Path, unit: str, metric: str) -> list[tuple[str, str]]:
+    """(period, value) as shown in the "Số liệu gốc" (source records) tables of a unit's metric page."""
+    tree = html.fromstring((output / f"don-vi/{unit}/so-lieu/{metric}/index.html").read_bytes())
+    return [(" ".join(tr[0].text_content().split()), " ".join(tr[2].text_content().split()))
+            for table in tree.xpath("//table[starts-with(normalize-space(caption), 'Số liệu gốc')]")
+            for tr in table.xpath("./tbody/tr")]
+
+
+def test_data_file_values_are_shown_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The money records of the table above on Xã C's page: qualifier first, Vietnamese digits and scale words."""
+    csv_text = "\n".join(["unit,metric,period,value,scope,qualifier"] + [row for row, _ in CSV_ROWS]) + "\n"
+    source = make_site(tmp_path, news={}, files={"metrics.yaml": METRICS_YAML, "data/a.csv": csv_text})
+    assert main(["build", "--source", str(source), "--output", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    assert source_rows(tmp_path / "out", "xa-c", "tien-ung-ho") == [
+        ("Ngày 01/01/2020", "1.234.000.000 đồng"),
+        ("Ngày 02/01/2020", "trên 16,4 tỷ đồng"),
+        ("Ngày 03/01/2020", "hơn 1.030 đồng"),
+        ("Ngày 04/01/2020", "gần 300 nghìn đồng"),
+        ("Ngày 05/01/2020", "khoảng 2,5 triệu đồng"),
+        ("Ngày 06/01/2020", "16,4 tỷ đồng"),
+    ]
+
+
+# Every kind of period, as the glossary writes it. A stock metric of one unit, so that no two
+# records overlap as flows would (each has its own end date); the value tells the records apart.
+PERIOD_LABELS = [
+    ("2018-11", "Tháng 11/2018"),
+    ("2018-Q4", "Quý IV/2018"),
+    ("2019-Q1", "Quý I/2019"),
+    ("2019-Q2", "Quý II/2019"),
+    ("2019-H2", "6 tháng cuối năm 2019"),
+    ("2020-01-01..2020-02-15", "Từ 01/01/2020 đến 15/02/2020"),
+    ("2020-H1", "6 tháng đầu năm 2020"),
+    ("2020-08-21", "Ngày 21/08/2020"),
+    ("2020-08", "Tháng 8/2020"),
+    ("2020-Q3", "Quý III/2020"),
+    ("2020", "Năm 2020"),
+]
+
+
+def test_every_kind_of_period_is_labelled_in_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metrics = "- id: thanh-vien\n  label: Thành viên\n  unit: người\n  kind: stock\n"
+    rows = [f"xa-c,thanh-vien,{period},{number}" for number, (period, _) in enumerate(PERIOD_LABELS, 1)]
+    source = make_site(tmp_path, news={}, files={"metrics.yaml": metrics,
+                                                 "data/a.csv": "\n".join(["unit,metric,period,value", *rows]) + "\n"})
+    assert main(["build", "--source", str(source), "--output", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    shown = sorted(source_rows(tmp_path / "out", "xa-c", "thanh-vien"), key=lambda row: int(row[1].split()[0]))
+    assert shown == [(label, f"{number} người") for number, (_, label) in enumerate(PERIOD_LABELS, 1)]
 
 
 def test_parse_number_reads_nfd_scale_words() -> None:

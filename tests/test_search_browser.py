@@ -173,9 +173,10 @@ def test_without_javascript_the_page_says_so_politely(browser: Browser, site_url
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
     tab.goto(f"{site_url}tim-kiem/?q=mat+tran")
-    notice = tab.locator("noscript, .warning").first
-    assert "Trang tìm kiếm cần bật JavaScript" in tab.content()
-    assert tab.locator("text=Lưu trữ").count() >= 1
-    assert notice is not None
+    notice = tab.locator("main p.warning")
+    assert notice.count() == 1 and notice.is_visible()
+    assert notice.inner_text() == "Trang tìm kiếm cần bật JavaScript. Bạn có thể xem Lưu trữ."
+    link = notice.locator("a")
+    assert (link.inner_text(), link.get_attribute("href")) == ("Lưu trữ", "../luu-tru/")
     assert tab.locator("#ket-qua li").count() == 0
     context.close()
