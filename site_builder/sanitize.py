@@ -8,6 +8,10 @@ The allow-list covers what news bodies need and what Python-Markdown writes (hea
 event handlers, `javascript:`/`data:` URLs, forms, objects, SVG/MathML and frames are removed;
 an `<iframe>` stays only when its `https://` address is on a host listed in `iframe_hosts` of
 site.yaml. Links to other sites get rel="noopener noreferrer".
+
+A `style` attribute, on any kept tag, is reduced to `STYLE_PROPERTIES` (alignment, each with a
+keyword value, rewritten by us): no `url(`, no position, nothing a reader's browser would fetch.
+Every other declaration is removed and named in the warning, so a warning says exactly what went.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from urllib.parse import urlsplit
 import nh3
 
 # Bump when the allow-list changes: bodies cleaned under an older list are cleaned again.
-POLICY_VERSION = "2"
+POLICY_VERSION = "3"
 
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span",
@@ -38,13 +42,13 @@ CONTENT_TAGS = frozenset({
     "textarea", "select", "svg", "math", "title", "iframe",
 })
 ATTRIBUTES: dict[str, frozenset[str]] = {
-    "*": frozenset({"id", "class", "title", "lang", "dir"}),
+    "*": frozenset({"id", "class", "title", "lang", "dir", "style"}),
     "a": frozenset({"href", "hreflang"}),
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     "ol": frozenset({"start", "reversed", "type"}),
     "li": frozenset({"value"}),
-    "td": frozenset({"colspan", "rowspan", "style"}),
-    "th": frozenset({"colspan", "rowspan", "scope", "style"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
     "time": frozenset({"datetime"}),
@@ -59,8 +63,14 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "data", "poster",
                             "background", "xlink:href", "codebase", "dynsrc", "lowsrc"})
 SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-# The only style Python-Markdown writes (table column alignment), and the only one kept.
-_ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.I)
+# The style declarations kept (Python-Markdown writes text-align for table columns), each with the
+# keywords it may take: a value is never copied, only chosen from these.
+STYLE_PROPERTIES: dict[str, frozenset[str]] = {
+    "text-align": frozenset({"left", "right", "center", "justify", "start", "end"}),
+    "vertical-align": frozenset({"top", "middle", "bottom", "baseline"}),
+}
+_DECLARATION = re.compile(r"\s*([a-zA-Z-]+)\s*:\s*([a-zA-Z-]+)\s*")
+_PROPERTY = re.compile(r"\s*(-?[a-zA-Z][a-zA-Z0-9-]*)\s*:")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL = "".join(chr(c) for c in range(0x21))
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe\s*>", re.S | re.I)
@@ -83,6 +93,31 @@ def scheme_of(url: str) -> str | None:
     cleaned = url.strip(_CONTROL).replace("\t", "").replace("\n", "").replace("\r", "")
     match = _SCHEME.match(cleaned)
     return match.group(1).lower() if match else None
+
+
+def reduce_style(value: str) -> tuple[str, list[str]]:
+    """The safe part of a style attribute ("" when none) and the names of what was dropped.
+
+    A declaration is kept only when it is exactly `name: keyword` from `STYLE_PROPERTIES`, and is
+    written anew: an escape, comment, bracket or quote never survives, whatever it hides."""
+    kept: dict[str, str] = {}
+    dropped: list[str] = []
+    for declaration in value.split(";"):
+        if not declaration.strip():
+            continue
+        match = _DECLARATION.fullmatch(declaration)
+        name, keyword = (match.group(1).lower(), match.group(2).lower()) if match else ("", "")
+        if keyword in STYLE_PROPERTIES.get(name, ()):
+            kept[name] = keyword
+        else:
+            dropped.append(_property_name(declaration))
+    return " ".join(f"{name}: {keyword};" for name, keyword in kept.items()), dropped
+
+
+def _property_name(declaration: str) -> str:
+    """How a warning names a dropped declaration: its property ("background"), else its text."""
+    match = _PROPERTY.match(declaration)
+    return match.group(1).lower() if match else declaration.strip()[:30]
 
 
 def _iframe_allowed(src: str, hosts: frozenset[str]) -> bool:
@@ -126,14 +161,15 @@ class Policy:
         return name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, ())
 
     def _filter(self, tag: str, name: str, value: str) -> str | None:
-        """Checks nh3's attribute lists cannot express: alignment-only styles, iframe hosts."""
+        """Checks nh3's attribute lists cannot express: safe styles, iframe hosts, local images."""
         if name == "style":
-            match = _ALIGN.fullmatch(value)
-            return f"text-align: {match.group(1).lower()};" if match else None
+            return reduce_style(value)[0] or None
         if tag == "iframe" and name == "src":
             return value if _iframe_allowed(value, self.iframe_hosts) else None
         if tag == "img" and name == "src" and _elsewhere(value):
             return None  # the image goes with its src: a page requests nothing from other hosts
+        if name in URL_ATTRIBUTES and scheme_of(value) not in (None, *SCHEMES):
+            return None  # nh3 checks the scheme of href and src only, not of cite
         return value
 
     def clean(self, html: str) -> str:
@@ -180,6 +216,8 @@ class _Finder(HTMLParser):
         self.policy = policy
         self.lower_body = body.lower()
         self.cursor = 0
+        self.tag_cursor = 0
+        self.tag_at = -1
         self.found: list[Removal] = []
 
     def _place(self, needles: list[str]) -> int:
@@ -197,10 +235,20 @@ class _Finder(HTMLParser):
         return -1
 
     def _add(self, kind: str, name: str, needles: list[str]) -> None:
-        self.found.append(Removal(kind, name, self._place(needles)))
+        at = self.tag_at if self.tag_at >= 0 else self._place(needles)
+        self.found.append(Removal(kind, name, at))
+
+    def _place_tag(self, raw: str) -> int:
+        """Where the tag written as `raw` is, after the tags placed before it (a tag written
+        twice is found twice), or -1 when Markdown wrote it (then its parts are looked for)."""
+        at = self.lower_body.find(raw.lower(), self.tag_cursor)
+        if at >= 0:
+            self.tag_cursor = self.cursor = at + len(raw)
+        return at
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}"
+        self.tag_at = self._place_tag(raw)
         if tag == "iframe":
             src = dict(attrs).get("src") or ""
             if tag not in self.policy.tags or not _iframe_allowed(src, self.policy.iframe_hosts):
@@ -215,8 +263,9 @@ class _Finder(HTMLParser):
             if name.startswith("on"):
                 self._add("event", name, needles)
             elif name == "style":
-                if not self.policy.allowed_attribute(tag, name) or not _ALIGN.fullmatch(value):
-                    self._add("style", name, needles)
+                dropped = reduce_style(value)[1]
+                if dropped:
+                    self._add("style", ", ".join(dropped), needles)
             elif not self.policy.allowed_attribute(tag, name):
                 self._add("attribute", name, needles)
             elif tag == "img" and name == "src" and _elsewhere(value):
@@ -238,8 +287,8 @@ _MESSAGES = {
             "Hãy xóa thẻ này khỏi bài; nội dung bài viết bằng Markdown (xem README, mục Nội dung HTML)."),
     "event": ("đã bỏ thuộc tính {names} (mã JavaScript chạy trên trang không được phép).",
               "Hãy xóa thuộc tính này khỏi thẻ HTML."),
-    "style": ("đã bỏ thuộc tính style (định dạng riêng trong bài không được phép).",
-              "Hãy xóa style; giao diện của trang tự định dạng nội dung."),
+    "style": ("đã bỏ định dạng {names} trong thuộc tính style (chỉ giữ được text-align, vertical-align).",
+              "Hãy xóa định dạng này; giao diện của trang tự định dạng nội dung."),
     "url": ("đã bỏ đường dẫn {names} (chỉ dùng được http:, https:, mailto:, tel: hoặc đường dẫn trong trang).",
             "Hãy xóa đường dẫn này; ảnh thì chép vào content/media/ rồi dẫn tới media/..."),
     "iframe": ("đã bỏ khung nhúng <iframe>{names} (chỉ nhúng được từ trang khai báo trong iframe_hosts của site.yaml, qua https).",

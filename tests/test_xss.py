@@ -70,6 +70,7 @@ BODY_VECTORS = [
     '<math href="javascript:alert(1)">x</math>',
     '<p style="background:url(javascript:alert(1))">x</p>',
     '<div style="width: expression(alert(1))">x</div>',
+    '<table><tr><td style="background:url(https://evil.example/a.png);position:fixed">x</td></tr></table>',
     "<style>@import 'javascript:alert(1)';</style>",
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     '<base href="javascript:alert(1)//">',
@@ -276,7 +277,9 @@ def _built_files(output: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 _THEME_SCRIPTS = {"static/tim-kiem.js"}
-_ALIGN = re.compile(r"text-align: (left|right|center);")
+# The only styles the sanitiser keeps (site_builder/sanitize.py STYLE_PROPERTIES), as it writes them.
+_ALIGN = re.compile(r"(?:text-align: (?:left|right|center|justify|start|end);)?"
+                    r"(?: ?vertical-align: (?:top|middle|bottom|baseline);)?")
 # The theme's own <link>s (in <head>) and search forms, by their fixed shapes: anything else of
 # these kinds in the output came from a source. Addresses are relative ("../static/…"), or from
 # the base_url's path on 404.html, which a host serves at any depth.
@@ -444,18 +447,18 @@ def test_every_metric_field_comes_out_as_text(built: tuple[Path, Path, list[Sour
         assert values and all(v.endswith(" " + vector) for v in values), key
     pages = sorted(output.glob("don-vi/*/so-lieu/*/index.html"))
     assert pages
-    described = 0
+    described = {m.id for m in metrics.values() if m.description}
+    assert described and described != set(metrics)  # both kinds of metric page are looked at
     for page in pages:
         metric = metrics[page.parent.name]
         doc = lxml.html.fromstring(page.read_bytes())
         facts = {dt.text_content(): dt.getnext().text_content() for dt in doc.iter("dt")}
         assert facts["Đơn vị tính:"] == metric.unit, page
-        if metric.description:
-            assert facts["Nội dung:"] == metric.description, page
-            described += 1
-        for title in (t for t in doc.iter("title") if t.getparent().tag == "svg"):
-            assert f"{metric.label} theo năm ({metric.unit})" in title.text_content(), page
-    assert described
+        assert facts.get("Nội dung:") == (metric.description if metric.id in described else None), page
+        titles = [t.text_content() for t in doc.iter("title") if t.getparent().tag == "svg"]
+        assert [f"{metric.label} theo năm ({metric.unit})" in t for t in titles] == [True] * len(titles), page
+    charted = [p for p in pages if b"<svg" in p.read_bytes()]
+    assert charted  # the chart titles above were looked at on some page
     groups = {m.group for m in metrics.values()}
     years = sorted(output.glob("so-lieu/[0-9][0-9][0-9][0-9]/index.html"))
     assert years

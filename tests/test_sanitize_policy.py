@@ -1,0 +1,125 @@
+"""The sanitiser's allow-list, tag by tag and attribute by attribute: what it keeps stays harmless
+(a style keeps only alignment, never a `url(`), and each "đã bỏ" warning names exactly what went,
+at the line where it was written."""
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from site_builder.sanitize import Policy, reduce_style, sanitize
+
+HOSTILE_STYLE = "background:url(https://evil.example/a.png);position:fixed;text-align:center"
+STYLE_WARNING = "đã bỏ định dạng background, position trong thuộc tính style (chỉ giữ được text-align, vertical-align)."
+
+# Every tag the policy keeps (written here, not read from the code), as a fragment that puts the
+# tag where HTML lets it be; "{a}" receives the attributes under test.
+KEPT_TAGS = {
+    **{t: f"<{t} {{a}}>chữ</{t}>" for t in (
+        "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "a", "figure", "blockquote", "pre", "code",
+        "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+        "abbr", "cite", "q", "dfn", "time", "ul", "ol", "dl", "details", "table")},
+    "br": "<p>a<br {a}>b</p>",
+    "hr": "<hr {a}>",
+    "img": '<img src="media/a.png" alt="Ảnh" {a}>',
+    "figcaption": "<figure><figcaption {a}>chữ</figcaption></figure>",
+    "li": "<ul><li {a}>chữ</li></ul>",
+    "dt": "<dl><dt {a}>chữ</dt><dd>x</dd></dl>",
+    "dd": "<dl><dt>x</dt><dd {a}>chữ</dd></dl>",
+    "summary": "<details><summary {a}>chữ</summary>x</details>",
+    "caption": "<table><caption {a}>chữ</caption><tr><td>x</td></tr></table>",
+    "thead": "<table><thead {a}><tr><th>x</th></tr></thead></table>",
+    "tbody": "<table><tbody {a}><tr><td>x</td></tr></tbody></table>",
+    "tfoot": "<table><tfoot {a}><tr><td>x</td></tr></tfoot></table>",
+    "tr": "<table><tr {a}><td>x</td></tr></table>",
+    "th": "<table><tr><th {a}>chữ</th></tr></table>",
+    "td": "<table><tr><td {a}>chữ</td></tr></table>",
+    "colgroup": "<table><colgroup {a}><col></colgroup><tr><td>x</td></tr></table>",
+    "col": "<table><colgroup><col {a}></colgroup><tr><td>x</td></tr></table>",
+}
+
+
+def _only(html: str, tag: str) -> lxml.html.HtmlElement:
+    found = lxml.html.fragment_fromstring(html, create_parent="div").findall(f".//{tag}")
+    assert len(found) == 1, html
+    return found[0]
+
+
+@pytest.mark.parametrize("tag", sorted(KEPT_TAGS))
+def test_style_on_every_kept_tag_keeps_only_alignment(tag: str) -> None:
+    html = KEPT_TAGS[tag].format(a=f'style="{HOSTILE_STYLE}" title="Tiêu đề"')
+    cleaned, warnings = sanitize(html, html, Policy())
+    element = _only(cleaned, tag)
+    assert dict(element.attrib) | {"src": "", "alt": ""} == {"style": "text-align: center;", "title": "Tiêu đề",
+                                                           "src": "", "alt": ""}
+    assert "url(" not in cleaned and "position" not in cleaned
+    assert [(line, message) for line, message, _ in warnings] == [(0, STYLE_WARNING)]
+
+
+@pytest.mark.parametrize("value, kept, dropped", [
+    ("background:url(https://x.vn/a.png);position:fixed", "", ["background", "position"]),
+    ("text-align: LEFT", "text-align: left;", []),
+    ("text-align:right;", "text-align: right;", []),
+    ("vertical-align: top; color: red", "vertical-align: top;", ["color"]),
+    ("text-align:left;background:url(x)", "text-align: left;", ["background"]),
+    ('background:url("a;text-align:center")', "", ["background", "text-align"]),  # no piece of a url(
+    ("text-align:\\6c eft", "", ["text-align"]),                                 # an escape
+    ("text-align: left /* ; */", "", ["text-align", "*/"]),
+    ("text-align: left; rác", "text-align: left;", ["rác"]),                            # a comment
+    ("text-align: left !important", "", ["text-align"]),
+    ("width: expression(alert(1))", "", ["width"]),
+    ("behavior: url(a.htc)", "", ["behavior"]),
+    ("text-align: -moz-center", "", ["text-align"]),
+    ("position: fixed; top: 0", "", ["position", "top"]),
+    ("url", "", ["url"]),
+    (" ; ", "", []),
+])
+def test_a_style_is_reduced_to_the_safe_list(value: str, kept: str, dropped: list[str]) -> None:
+    assert reduce_style(value) == (kept, dropped)
+
+
+# Every attribute the policy keeps beyond "*", on its tag; URL attributes get a script address
+# (removed, with a warning), the others a value that tries to break out of its quotes (kept as text).
+URL_ATTRIBUTES = [("a", "href"), ("blockquote", "cite"), ("q", "cite"), ("del", "cite"), ("ins", "cite")]
+TEXT_ATTRIBUTES = [("a", "hreflang"), ("img", "alt"), ("img", "width"), ("img", "height"), ("img", "loading"),
+                   ("ol", "start"), ("ol", "reversed"), ("ol", "type"), ("li", "value"), ("td", "colspan"),
+                   ("td", "rowspan"), ("th", "colspan"), ("th", "rowspan"), ("th", "scope"), ("col", "span"),
+                   ("colgroup", "span"), ("time", "datetime"), ("del", "datetime"), ("ins", "datetime"),
+                   ("details", "open"), *[("p", name) for name in ("id", "class", "title", "lang", "dir")]]
+BREAKOUT = '"><script>alert(1)</script><b onclick="x'
+
+
+@pytest.mark.parametrize("tag, name", URL_ATTRIBUTES)
+def test_a_kept_url_attribute_loses_a_script_address(tag: str, name: str) -> None:
+    html = KEPT_TAGS[tag].format(a=f'{name}="jav&#x09;ascript:alert(1)"')
+    cleaned, warnings = sanitize(html, html, Policy())
+    assert _only(cleaned, tag).get(name) is None
+    assert [(line, message.split(" (")[0]) for line, message, _ in warnings] == [(0, "đã bỏ đường dẫn javascript:")]
+
+
+@pytest.mark.parametrize("tag, name", TEXT_ATTRIBUTES)
+def test_a_kept_attribute_stays_text(tag: str, name: str) -> None:
+    fragment = '<img src="media/a.png" {a}>' if (tag, name) == ("img", "alt") else KEPT_TAGS[tag]
+    html = fragment.format(a=f'{name}="{BREAKOUT.replace(chr(34), "&quot;")}"')
+    cleaned, warnings = sanitize(html, html, Policy())
+    assert _only(cleaned, tag).get(name) == BREAKOUT
+    parsed = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    assert [e.tag for e in parsed.iter() if e.tag in ("script", "b")] == []
+    assert [a for e in parsed.iter() for a in e.attrib if a.startswith("on")] == []
+    assert warnings == []
+
+
+def test_the_image_source_is_kept_only_within_the_site() -> None:
+    html = '<img src="media/a.png" alt="Ảnh"><img src="javascript:alert(1)" alt="x"><img src="https://evil.example/a.png" alt="y">'
+    cleaned, warnings = sanitize(html, html, Policy())
+    assert cleaned == '<img src="media/a.png" alt="Ảnh">'
+    assert [m.split(" (")[0] for _, m, _ in warnings] == ["đã bỏ đường dẫn javascript:", "đã bỏ ảnh lấy từ máy chủ khác"]
+
+
+def test_the_same_tag_written_twice_is_warned_at_both_lines() -> None:
+    body = ('<td style="position:fixed">a</td>\n\nchữ\n\n<td style="position:fixed">b</td>\n\n'
+            '<p onclick="x">c</p> <p onclick="x">d</p>\n')
+    html = "<table><tr>" + body.split("\n\n")[0] + body.split("\n\n")[2] + "</tr></table>\n" + body.split("\n\n")[3]
+    _, warnings = sanitize(html, body, Policy())
+    assert [(line, message.split(" (")[0]) for line, message, _ in warnings] == [
+        (0, "đã bỏ định dạng position trong thuộc tính style"), (4, "đã bỏ định dạng position trong thuộc tính style"),
+        (6, "đã bỏ thuộc tính onclick")]
