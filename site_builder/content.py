@@ -27,7 +27,7 @@ _HANDLER = frontmatter.YAMLHandler()
 
 NEWS_KEYS = {
     "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
-    "image_alt", "slug", "draft", "figures", "updated",
+    "image_alt", "slug", "draft", "figures", "updated", "aliases",
 }
 PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
 
@@ -55,6 +55,7 @@ class Item:
     body_html: str
     image_size: tuple[int, int] | None = None   # (width, height) of `image`, for the <img> tag
     body_media: tuple[str, ...] = ()            # media files the body's images name (page dependencies)
+    aliases: tuple[str, ...] = ()               # former addresses ("/tin-tuc/2020/08/ten-cu/"), checked in pages.py
 
     def line_of(self, key: str) -> int:
         """The file line of a front matter key (the first line of the front matter if absent)."""
@@ -260,6 +261,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
                 problems.error(path, f.line(key), f'{word} "{name}" không tạo được đường dẫn.',
                                "Hãy dùng tên có chữ cái hoặc chữ số.")
     draft = f.flag("draft")
+    aliases = f.text_list("aliases", '"/tin-tuc/2020/08/ten-cu/"')
     figures = meta.get("figures")
     body_html = _body(renderer, parsed, path, problems, _policy(config))
     if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
@@ -270,6 +272,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
         image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
         lines=dict(meta.lines), body_html=body_html, image_size=image_size,
         body_media=renderer.media_refs(parsed.body),
+        aliases=aliases,
     )
 
 
@@ -471,7 +474,8 @@ def placement_fields(item: Item) -> tuple[Any, ...]:
     """What decides where an item appears and which pages exist: its address, date, units,
     category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
     return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
-            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None)
+            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None,
+            item.aliases)
 
 
 def listing_fields(item: Item) -> tuple[Any, ...]:
