@@ -302,6 +302,8 @@ def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Pro
     if renderer.last_digest in renderer.known:
         return html  # sanitised under this policy by an earlier build, with nothing removed
     html, warnings = sanitize(html, parsed.body, policy)
+    for image in renderer.html_image_problems(html):  # raw HTML images, as a Markdown image is checked
+        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     for line, message, hint in warnings:
         problems.warn(path, parsed.first_line + line, message, hint)
     if warnings:

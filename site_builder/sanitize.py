@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -76,6 +77,8 @@ _CONTROL = "".join(chr(c) for c in range(0x21))
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe\s*>", re.S | re.I)
 _LINK = re.compile(r'<a\b([^>]*?)\shref="((?:https?:)?//[^"]*)"([^>]*)>', re.I)
 _IMG_NO_SRC = re.compile(r'<img\b(?![^>]*\ssrc=")[^>]*>', re.I)
+_IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")([^>]*)>')  # on nh3's output: lower case, double quotes
+_SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,8 @@ _MESSAGES = {
     "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
                   "Hãy xóa thuộc tính này khỏi thẻ HTML."),
 }
+_NO_ALT = ('ảnh {src} thiếu mô tả (alt); trang để mô tả trống, người khiếm thị sẽ không biết ảnh có gì.',
+           'Hãy thêm alt="mô tả nội dung ảnh" vào thẻ <img>, hoặc viết ảnh bằng Markdown: ![Mô tả](media/2024/anh.jpg).')
 
 
 def _names(kind: str, names: list[str]) -> str:
@@ -324,10 +329,35 @@ def warnings_for(removals: list[Removal], body: str) -> list[tuple[int, str, str
     return out
 
 
+def fill_alt(html: str, body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Every kept <img> without `alt` gets `alt=""` (a valid page), and a warning at the body
+    line that names its source, so the editor can describe it."""
+    if "<img" not in html:
+        return html, []
+    found: list[tuple[int, str, str]] = []
+    cursor = 0
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal cursor
+        src = _SRC.search(match.group(0))
+        name = unescape(src.group(1)) if src else ""
+        written = re.compile(rf"""<img\b[^>]*?\ssrc\s*=\s*["']?{re.escape(name)}""", re.I)
+        place = written.search(body, cursor) or written.search(body)
+        if place is not None:
+            cursor = place.end()
+        line = body.count("\n", 0, place.start()) if place is not None else 0
+        found.append((line, _NO_ALT[0].format(src=f'"{name}"'), _NO_ALT[1]))
+        return f'<img alt=""{match.group(1)}>'
+
+    return _IMG_NO_ALT.sub(fill, html), found
+
+
 def sanitize(html: str, body: str, policy: Policy) -> tuple[str, list[tuple[int, str, str]]]:
-    """Clean `html` (made from the Markdown `body`); the warnings say what went, by body line."""
+    """Clean `html` (made from the Markdown `body`); the warnings say what went, by body line,
+    and which images lack a description."""
     stripped = policy.strip(html)
-    cleaned = policy.mark_links(stripped)
+    filled, no_alt = fill_alt(stripped, body)
+    cleaned = policy.mark_links(filled)
     if stripped == html:  # nothing removed (links may have gained their rel)
-        return cleaned, []
-    return cleaned, warnings_for(policy.removals(html, body), body)
+        return cleaned, no_alt
+    return cleaned, sorted(warnings_for(policy.removals(html, body), body) + no_alt, key=lambda w: w[0])

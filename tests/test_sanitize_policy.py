@@ -123,3 +123,17 @@ def test_the_same_tag_written_twice_is_warned_at_both_lines() -> None:
     assert [(line, message.split(" (")[0]) for line, message, _ in warnings] == [
         (0, "đã bỏ định dạng position trong thuộc tính style"), (4, "đã bỏ định dạng position trong thuộc tính style"),
         (6, "đã bỏ thuộc tính onclick")]
+
+
+NO_ALT = "thiếu mô tả (alt); trang để mô tả trống, người khiếm thị sẽ không biết ảnh có gì."
+
+
+def test_an_image_without_alt_gets_an_empty_one_and_a_warning_at_its_line() -> None:
+    body = '<img src="media/a.png" width="3">\n\n<p>chữ</p>\n\n<IMG SRC=media/b.png>\n\n<img src="media/c.png" alt="Có mô tả">\n'
+    cleaned, warnings = sanitize(body, body, Policy())
+    images = lxml.html.fragment_fromstring(cleaned, create_parent="div").findall(".//img")
+    assert [(i.get("src"), i.get("alt")) for i in images] == [("media/a.png", ""), ("media/b.png", ""),
+                                                              ("media/c.png", "Có mô tả")]
+    assert [(line, message) for line, message, _ in warnings] == [
+        (0, f'ảnh "media/a.png" {NO_ALT}'), (4, f'ảnh "media/b.png" {NO_ALT}')]
+    assert all(hint.startswith('Hãy thêm alt="') for _, _, hint in warnings)
