@@ -79,6 +79,8 @@ _LINK = re.compile(r'<a\b([^>]*?)\shref="((?:https?:)?//[^"]*)"([^>]*)>', re.I)
 _IMG_NO_SRC = re.compile(r'<img\b(?![^>]*\ssrc=")[^>]*>', re.I)
 _IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")([^>]*)>')  # on nh3's output: lower case, double quotes
 _SRC = re.compile(r'\ssrc="([^"]*)"')
+_DETAILS = re.compile(r"<(/?)details\b[^>]*>")  # on nh3's output
+_SUMMARY_FIRST = re.compile(r"\s*<summary\b")
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ _MESSAGES = {
     "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
                   "Hãy xóa thuộc tính này khỏi thẻ HTML."),
 }
+_NO_SUMMARY = ("đã bỏ thẻ HTML <details> (không có <summary> ngay đầu), giữ lại nội dung bên trong.",
+               "Hãy viết <summary>Tiêu đề phần thu gọn</summary> ngay sau <details>, hoặc xóa thẻ <details>.")
 _NO_ALT = ('ảnh {src} thiếu mô tả (alt); trang để mô tả trống, người khiếm thị sẽ không biết ảnh có gì.',
            'Hãy thêm alt="mô tả nội dung ảnh" vào thẻ <img>, hoặc viết ảnh bằng Markdown: ![Mô tả](media/2024/anh.jpg).')
 
@@ -327,6 +331,40 @@ def warnings_for(removals: list[Removal], body: str) -> list[tuple[int, str, str
         message, hint = _MESSAGES[kind]
         out.append((line, message.format(names=_names(kind, names)), hint))
     return out
+
+
+def unwrap_details(html: str, body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """A <details> whose first child is not its <summary> is invalid HTML (and reads as an
+    unnamed "Details" button): its tags go, its content stays, with a warning at its line."""
+    if "<details" not in html:
+        return html, []
+    drop: list[tuple[int, int]] = []
+    bad_ordinals: list[int] = []  # which <details> of the body, counting from 0
+    open_tags: list[tuple[re.Match[str], int, bool]] = []
+    ordinal = 0
+    for match in _DETAILS.finditer(html):
+        if not match.group(1):
+            open_tags.append((match, ordinal, _SUMMARY_FIRST.match(html, match.end()) is None))
+            ordinal += 1
+        elif open_tags:
+            opening, number, bad = open_tags.pop()
+            if bad:
+                drop += [opening.span(), match.span()]
+                bad_ordinals.append(number)
+    for opening, number, bad in open_tags:  # never closed
+        if bad:
+            drop.append(opening.span())
+            bad_ordinals.append(number)
+    if not drop:
+        return html, []
+    out, last = [], 0
+    for start, end in sorted(drop):
+        out.append(html[last:start])
+        last = end
+    out.append(html[last:])
+    written = [m.start() for m in re.finditer(r"<details\b", body, re.I)]
+    lines = [body.count("\n", 0, written[n]) if n < len(written) else 0 for n in sorted(bad_ordinals)]
+    return "".join(out), [(line, *_NO_SUMMARY) for line in lines]
 
 
 def fill_alt(html: str, body: str) -> tuple[str, list[tuple[int, str, str]]]:
@@ -356,8 +394,9 @@ def sanitize(html: str, body: str, policy: Policy) -> tuple[str, list[tuple[int,
     """Clean `html` (made from the Markdown `body`); the warnings say what went, by body line,
     and which images lack a description."""
     stripped = policy.strip(html)
-    filled, no_alt = fill_alt(stripped, body)
+    unwrapped, no_summary = unwrap_details(stripped, body)
+    filled, no_alt = fill_alt(unwrapped, body)
     cleaned = policy.mark_links(filled)
     if stripped == html:  # nothing removed (links may have gained their rel)
-        return cleaned, no_alt
-    return cleaned, sorted(warnings_for(policy.removals(html, body), body) + no_alt, key=lambda w: w[0])
+        return cleaned, sorted(no_summary + no_alt, key=lambda w: w[0])
+    return cleaned, sorted(warnings_for(policy.removals(html, body), body) + no_summary + no_alt, key=lambda w: w[0])

@@ -17,7 +17,8 @@ KEPT_TAGS = {
     **{t: f"<{t} {{a}}>chữ</{t}>" for t in (
         "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "a", "figure", "blockquote", "pre", "code",
         "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
-        "abbr", "cite", "q", "dfn", "time", "ul", "ol", "dl", "details", "table")},
+        "abbr", "cite", "q", "dfn", "time", "ul", "ol", "dl", "table")},
+    "details": "<details {a}><summary>Tóm tắt</summary>chữ</details>",
     "br": "<p>a<br {a}>b</p>",
     "hr": "<hr {a}>",
     "img": '<img src="media/a.png" alt="Ảnh" {a}>',
@@ -137,3 +138,17 @@ def test_an_image_without_alt_gets_an_empty_one_and_a_warning_at_its_line() -> N
     assert [(line, message) for line, message, _ in warnings] == [
         (0, f'ảnh "media/a.png" {NO_ALT}'), (4, f'ảnh "media/b.png" {NO_ALT}')]
     assert all(hint.startswith('Hãy thêm alt="') for _, _, hint in warnings)
+
+
+NO_SUMMARY = "đã bỏ thẻ HTML <details> (không có <summary> ngay đầu), giữ lại nội dung bên trong."
+
+
+def test_details_without_a_summary_is_unwrapped_at_its_line() -> None:
+    """A <details> needs its <summary> first (the Nu checker says so); without one its content stays."""
+    body = ("<details open ontoggle=alert(1)>\n\n<details><summary>Tiêu đề</summary>Giữ</details>\n\n"
+            "<details>Mở<details><summary>Trong</summary>Giữ</details></details>\n")
+    cleaned, warnings = sanitize(body, body, Policy())
+    assert cleaned == ("\n\n<details><summary>Tiêu đề</summary>Giữ</details>\n\n"
+                       "Mở<details><summary>Trong</summary>Giữ</details>\n")
+    assert [(line, message) for line, message, _ in warnings if message.startswith("đã bỏ thẻ")] == [
+        (0, NO_SUMMARY), (4, NO_SUMMARY)]
