@@ -65,3 +65,71 @@ def test_an_image_that_is_not_a_file_of_the_site_is_refused(tmp_path: Path, body
         assert [(e.path, e.line, e.message) for e in failed.value.problems.errors] == [
             ("content/news/2024/a.md", BODY_LINE, message)]
     assert not (tmp_path / "output").exists()
+
+
+# Two units named "Xã Đông Cuông": the one before 1/7/2025, merged whole into the one after it.
+NAMESAKE_UNITS = textwrap.dedent("""\
+    - id: viet-nam
+      name: Việt Nam
+      type: quoc-gia
+      children:
+        - id: tinh-a
+          name: Tỉnh A
+          type: tinh
+          code: "01"
+          children:
+            - id: xa-dong-cuong-cu
+              name: Xã Đông Cuông
+              type: xa
+              code: "00004"
+              valid_to: 2025-06-30
+              successors:
+                - {id: xa-dong-cuong, relation: merged_into}
+            - id: xa-dong-cuong
+              name: Xã Đông Cuông
+              type: xa
+              code: "00005"
+              valid_from: 2025-07-01
+            - id: xa-c
+              name: Xã C
+              type: xa
+              code: "00003"
+    """)
+FORMER = "Xã Đông Cuông (đến 30/6/2025)"
+TODAY = "Xã Đông Cuông"
+NAMESAKE_DATA = textwrap.dedent("""\
+    unit,metric,period,value
+    xa-dong-cuong-cu,cuoc-giam-sat,2025-Q1,4
+    xa-dong-cuong,cuoc-giam-sat,2025-Q4,6
+    """)
+
+
+def _texts(doc: lxml.html.HtmlElement, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in doc.xpath(xpath)]
+
+
+def test_namesakes_of_two_eras_are_told_apart(tmp_path: Path) -> None:
+    source = make_site(tmp_path, units_yaml=NAMESAKE_UNITS, news={
+        "news/2024/cu.md": news_item(title="Tin xã cũ", unit="xa-dong-cuong-cu"),
+        "news/2025/moi.md": news_item(title="Tin xã mới", date="2025-08-01 08:00", unit="xa-dong-cuong"),
+    }, files={"metrics.yaml": METRICS_YAML, "data/2025.csv": NAMESAKE_DATA})
+    output = tmp_path / "output"
+    assert not build(source, output, now=NOW).problems.errors
+
+    def page(path: str) -> lxml.html.HtmlElement:
+        return lxml.html.fromstring((output / path / "index.html").read_bytes())
+
+    former = page("don-vi/xa-dong-cuong-cu/")
+    assert _texts(former, "//h1") == [FORMER]
+    assert _texts(former, "/html/head/title") == [f"{FORMER} – Bản tin thử nghiệm"]
+    assert _texts(former, "//dt[.='Tình trạng:']/following-sibling::dd") == [f"Đơn vị cũ Nhập toàn bộ vào {TODAY}"]
+    today = page("don-vi/xa-dong-cuong/")
+    assert _texts(today, "//h1") == [TODAY]
+    assert _texts(today, "//section[@aria-labelledby='truoc-sap-xep']//li/a") == [FORMER]
+    # the tree: today's unit, then the former one with its successor link
+    assert _texts(page("don-vi/"), "//ul[@class='tree']//a[contains(., 'Đông Cuông')]") == [TODAY, FORMER, TODAY]
+    assert _texts(page("tin-tuc/2024/05/tin-xa-cu/"), "//*[@data-pagefind-meta='place']") == [FORMER]
+    assert _texts(page("tin-tuc/2025/08/tin-xa-moi/"), "//*[@data-pagefind-meta='place']") == [TODAY]
+    assert _texts(page("so-lieu/2025/"), "//tbody/tr/th[contains(., 'Đông Cuông')]") == [TODAY, FORMER]
+    options = _texts(page("tim-kiem/"), "//select[@id='don-vi']/option[contains(., 'Đông Cuông')]")
+    assert options == [f"— — {TODAY}", f"— — {FORMER}"]
