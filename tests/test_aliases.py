@@ -12,6 +12,8 @@ import pytest
 from site_builder.build import Builder, build, check
 from site_builder.errors import BuildFailed, Level
 
+from playwright.sync_api import Browser
+
 from conftest import NOW, make_site, news_item
 from test_html_valid import _checker, read_report
 
@@ -132,3 +134,23 @@ def test_an_item_moved_to_another_month_is_warned_at_its_date(tmp_path: Path) ->
         (3, f"bài đã đổi địa chỉ từ /{NEW_URL} sang /tin-tuc/2024/06/hoi-nghi-tong-ket/: "
             "liên kết cũ (đã đăng, đã chia sẻ) sẽ hỏng.",
          f'Hãy sửa dòng aliases thành: aliases: ["/tin-tuc/2023/01/cu/", "/{NEW_URL}"]')]
+
+
+def test_the_redirect_page_passes_axe(tmp_path: Path, browser: Browser) -> None:
+    """Read before the browser moves on (or where refresh is off): accessible, any impact."""
+    from test_accessibility import AXE
+
+    source = _site(tmp_path, f'["{OLD}"]')
+    output = tmp_path / "output"
+    build(source, output, now=NOW)
+    context = browser.new_context(java_script_enabled=True)
+    try:
+        tab = context.new_page()
+        html = (output / OLD.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        tab.set_content(html.replace('<meta http-equiv="refresh"', '<meta name="x-refresh-off"'))
+        tab.add_script_tag(path=str(AXE))
+        found = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => v.id)""")
+        assert found == []
+    finally:
+        context.close()
