@@ -61,6 +61,42 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "iframe": frozenset({"src", "width", "height", "allowfullscreen", "allow", "loading",
                          "referrerpolicy"}),
 }
+# Values a kept attribute may take where HTML restricts them: any other value would make the page
+# invalid (the Nu checker), so the attribute goes, with a warning. Free text (title, alt, class) and
+# addresses (checked by scheme) are not listed.
+_NUMBER = re.compile(r"[0-9]{1,4}")
+_DATETIME = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?"
+                       r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?")
+VALUES: dict[str, re.Pattern[str]] = {
+    **{name: _NUMBER for name in ("width", "height", "colspan", "rowspan", "start", "value", "span")},
+    "dir": re.compile(r"ltr|rtl|auto", re.I),
+    "scope": re.compile(r"row|col|rowgroup|colgroup", re.I),
+    "loading": re.compile(r"lazy|eager", re.I),
+    "type": re.compile(r"[1aAiI]"),
+    "lang": re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"),
+    "hreflang": re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"),
+    "datetime": _DATETIME,
+    "id": re.compile(r"[^\s]+"),
+    "open": re.compile(r"(?:open)?", re.I),
+    "reversed": re.compile(r"(?:reversed)?", re.I),
+    "allowfullscreen": re.compile(r"(?:allowfullscreen)?", re.I),
+}
+
+
+# <del>/<ins> take a whole date, with or without a time; <time> also a year or a month.
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ].+)?")
+
+
+def valid_value(tag: str, name: str, value: str) -> bool:
+    """Whether a kept attribute's value is one HTML allows (see `VALUES`)."""
+    rule = VALUES.get(name)
+    if rule is None:
+        return True
+    if name == "datetime" and tag in ("del", "ins") and _FULL_DATE.fullmatch(value) is None:
+        return False
+    return rule.fullmatch(value) is not None
+
+
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "data", "poster",
                             "background", "xlink:href", "codebase", "dynsrc", "lowsrc"})
 SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -169,6 +205,8 @@ class Policy:
         """Checks nh3's attribute lists cannot express: safe styles, iframe hosts, local images."""
         if name == "style":
             return reduce_style(value)[0] or None
+        if not valid_value(tag, name, value):
+            return None
         if tag == "iframe" and name == "src":
             return value if _iframe_allowed(value, self.iframe_hosts) else None
         if tag == "img" and name == "src" and _elsewhere(value):
@@ -273,6 +311,8 @@ class _Finder(HTMLParser):
                     self._add("style", ", ".join(dropped), needles)
             elif not self.policy.allowed_attribute(tag, name):
                 self._add("attribute", name, needles)
+            elif not valid_value(tag, name, value):
+                self._add("value", f'{name}="{value[:30]}"', needles)
             elif tag == "img" and name == "src" and _elsewhere(value):
                 self._add("remote", _iframe_host(value) or value, needles)
             elif name in URL_ATTRIBUTES:
@@ -302,6 +342,8 @@ _MESSAGES = {
                "Hãy tải ảnh về, chép vào content/media/ rồi dẫn tới media/..., ví dụ ![Mô tả](media/2024/anh.jpg)."),
     "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
                   "Hãy xóa thuộc tính này khỏi thẻ HTML."),
+    "value": ("đã bỏ thuộc tính {names} (giá trị không hợp lệ, trang sẽ sai chuẩn HTML).",
+              'Hãy sửa giá trị (ví dụ width="640", colspan="2", dir="ltr", datetime="2024-05-10") hoặc xóa thuộc tính này.'),
 }
 _NO_SUMMARY = ("đã bỏ thẻ HTML <details> (không có <summary> ngay đầu), giữ lại nội dung bên trong.",
                "Hãy viết <summary>Tiêu đề phần thu gọn</summary> ngay sau <details>, hoặc xóa thẻ <details>.")

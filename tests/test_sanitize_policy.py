@@ -81,12 +81,20 @@ def test_a_style_is_reduced_to_the_safe_list(value: str, kept: str, dropped: lis
 # Every attribute the policy keeps beyond "*", on its tag; URL attributes get a script address
 # (removed, with a warning), the others a value that tries to break out of its quotes (kept as text).
 URL_ATTRIBUTES = [("a", "href"), ("blockquote", "cite"), ("q", "cite"), ("del", "cite"), ("ins", "cite")]
-TEXT_ATTRIBUTES = [("a", "hreflang"), ("img", "alt"), ("img", "width"), ("img", "height"), ("img", "loading"),
-                   ("ol", "start"), ("ol", "reversed"), ("ol", "type"), ("li", "value"), ("td", "colspan"),
-                   ("td", "rowspan"), ("th", "colspan"), ("th", "rowspan"), ("th", "scope"), ("col", "span"),
-                   ("colgroup", "span"), ("time", "datetime"), ("del", "datetime"), ("ins", "datetime"),
-                   ("details", "open"), *[("p", name) for name in ("id", "class", "title", "lang", "dir")]]
+TEXT_ATTRIBUTES = [("img", "alt"), *[("p", name) for name in ("class", "title")]]
 BREAKOUT = '"><script>alert(1)</script><b onclick="x'
+# Attributes whose values HTML restricts: (tag, name, a value HTML allows, values it does not).
+VALUED_ATTRIBUTES = [
+    ("img", "width", "640", ["abc", "-1", "50%", " 20"]), ("img", "height", "480", ["1e3", ""]),
+    ("img", "loading", "lazy", ["never"]), ("ol", "start", "3", ["ba"]), ("ol", "reversed", "", ["no"]),
+    ("ol", "type", "a", ["disc"]), ("li", "value", "2", ["hai"]), ("td", "colspan", "2", ["0x2", "two"]),
+    ("td", "rowspan", "3", ["3.5"]), ("th", "colspan", "2", ["x"]), ("th", "rowspan", "2", ["y"]),
+    ("th", "scope", "row", ["table"]), ("col", "span", "2", ["z"]), ("colgroup", "span", "1", ["w"]),
+    ("time", "datetime", "2024-05-10T08:30+07:00", ["hôm qua", "10/05/2024"]), ("del", "datetime", "2024-05-10", ["x"]),
+    ("ins", "datetime", "2024-05-10 08:30", ["mai", "2024", "2024-05"]), ("time", "datetime", "2024-05", ["05/2024"]), ("details", "open", "", ["false"]), ("a", "hreflang", "vi", ["tiếng Việt"]),
+    ("p", "id", "muc-1", ["hai từ", ""]), ("p", "lang", "vi-VN", ["vi_VN", "Tiếng Việt"]),
+    ("p", "dir", "rtl", ["sideways"]),
+]
 
 
 @pytest.mark.parametrize("tag, name", URL_ATTRIBUTES)
@@ -107,6 +115,20 @@ def test_a_kept_attribute_stays_text(tag: str, name: str) -> None:
     assert [e.tag for e in parsed.iter() if e.tag in ("script", "b")] == []
     assert [a for e in parsed.iter() for a in e.attrib if a.startswith("on")] == []
     assert warnings == []
+
+
+@pytest.mark.parametrize("tag, name, good, bad", VALUED_ATTRIBUTES)
+def test_a_kept_attribute_keeps_only_values_html_allows(tag: str, name: str, good: str, bad: list[str]) -> None:
+    """A value HTML does not allow would make the page invalid: the attribute goes, with a warning."""
+    html = KEPT_TAGS[tag].format(a=f'{name}="{good}"')
+    cleaned, warnings = sanitize(html, html, Policy())
+    assert (_only(cleaned, tag).get(name), warnings) == (good, [])
+    for value in bad:
+        html = KEPT_TAGS[tag].format(a=f'{name}="{value}"')
+        cleaned, warnings = sanitize(html, html, Policy())
+        assert _only(cleaned, tag).get(name) is None, value
+        assert [(line, message) for line, message, _ in warnings] == [
+            (0, f'đã bỏ thuộc tính {name}="{value}" (giá trị không hợp lệ, trang sẽ sai chuẩn HTML).')]
 
 
 def test_the_image_source_is_kept_only_within_the_site() -> None:
