@@ -263,7 +263,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     draft = f.flag("draft")
     aliases = f.text_list("aliases", '"/tin-tuc/2020/08/ten-cu/"')
     figures = meta.get("figures")
-    body_html = _body(renderer, parsed, path, problems, _policy(config))
+    body_html = _body(renderer, parsed, path, problems, _policy(config), depth=4)  # tin-tuc/YYYY/MM/slug/
     if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
         return None
     return Item(
@@ -290,9 +290,10 @@ def _policy(config: SiteConfig | None) -> Policy:
 
 
 def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems,
-          policy: Policy) -> str | None:
-    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line."""
-    html = renderer.convert(parsed.body)
+          policy: Policy, depth: int = 1) -> str | None:
+    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line. `depth`: how
+    many folders deep its page is, to find the files that "../" addresses name."""
+    html = renderer.convert(parsed.body, depth)
     for image in renderer.image_problems:
         problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     if html is None:
@@ -302,7 +303,7 @@ def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Pro
     if renderer.last_digest in renderer.known:
         return html  # sanitised under this policy by an earlier build, with nothing removed
     html, warnings = sanitize(html, parsed.body, policy)
-    for image in renderer.html_image_problems(html):  # raw HTML images, as a Markdown image is checked
+    for image in renderer.html_image_problems(html, depth):  # raw HTML images, as a Markdown image is checked
         problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     for line, message, hint in warnings:
         problems.warn(path, parsed.first_line + line, message, hint)

@@ -173,10 +173,11 @@ class _Planner:
             self.add(paged_url(base, number), template, deps, origin,
                      items=chunk, pagination=pagination, **context)
 
-    def feed(self, url: str, title: str, items: Sequence[Item], origin: str, home: str) -> None:
+    def feed(self, url: str, title: str, items: Sequence[Item], origin: str, home: str, unit: Any = None) -> None:
+        """An Atom feed; a unit's feed is titled with its name as the theme shows it (`unit`)."""
         latest = items[:FEED_SIZE]
-        self.out.append(PlannedPage(url, "feed.xml", {"url": url, "feed_title": title, "items": latest, "home": home},
-                                    self.deps({i.rel for i in latest}), origin))
+        self.out.append(PlannedPage(url, "feed.xml", {"url": url, "feed_title": title, "feed_unit": unit, "items": latest,
+                                                      "home": home}, self.deps({i.rel for i in latest}), origin))
 
 
 def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
@@ -226,7 +227,7 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
         for summary in figures:
             p.add(metric_url(unit.id, summary.metric.id), "unit_metric.html", figure_deps, "units.yaml",
                   unit=unit, summary=summary)
-        p.feed(unit_url(unit.id) + "feed.xml", unit.name, news, "units.yaml", unit_url(unit.id))
+        p.feed(unit_url(unit.id) + "feed.xml", unit.name, news, "units.yaml", unit_url(unit.id), unit)
 
     _terms(p, "chuyen-muc/", "categories.html", "category.html", site.categories, category_url)
     _terms(p, "the/", "tags.html", "tag.html", site.tags, tag_url)

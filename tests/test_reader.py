@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -53,6 +54,9 @@ BODY_LINE = 7  # the file line of the body in `news_item`
     ('<img src="../media/a.png" alt="Hội nghị">', 'ảnh "../media/a.png" nằm ngoài thư mục media của trang.'),
     ("![Hội nghị](khac/anh.png)", 'ảnh "khac/anh.png" nằm ngoài thư mục media của trang.'),
     ('<img src="/media/khong-co.png" alt="Hội nghị">', 'không tìm thấy ảnh "/media/khong-co.png".'),
+    ('<img src="../../../../media/khong-co.png" alt="Hội nghị">',           # from tin-tuc/2024/05/<slug>/
+     'không tìm thấy ảnh "../../../../media/khong-co.png".'),
+    ("![Hội nghị](../../../../../media/a.png)", 'ảnh "../../../../../media/a.png" nằm ngoài thư mục media của trang.'),
     ('<p>Ảnh:<br><img alt="Hội nghị" src="media/2024/khong-co.png"></p>', 'không tìm thấy ảnh "media/2024/khong-co.png".'),
 ])
 def test_an_image_that_is_not_a_file_of_the_site_is_refused(tmp_path: Path, body: str, message: str) -> None:
@@ -131,5 +135,7 @@ def test_namesakes_of_two_eras_are_told_apart(tmp_path: Path) -> None:
     assert _texts(page("tin-tuc/2024/05/tin-xa-cu/"), "//*[@data-pagefind-meta='place']") == [FORMER]
     assert _texts(page("tin-tuc/2025/08/tin-xa-moi/"), "//*[@data-pagefind-meta='place']") == [TODAY]
     assert _texts(page("so-lieu/2025/"), "//tbody/tr/th[contains(., 'Đông Cuông')]") == [TODAY, FORMER]
+    feed = lxml.etree.fromstring((output / "don-vi/xa-dong-cuong-cu/feed.xml").read_bytes())
+    assert feed.findtext("{http://www.w3.org/2005/Atom}title") == FORMER
     options = _texts(page("tim-kiem/"), "//select[@id='don-vi']/option[contains(., 'Đông Cuông')]")
     assert options == [f"— — {TODAY}", f"— — {FORMER}"]
