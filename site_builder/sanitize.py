@@ -115,6 +115,13 @@ _LINK = re.compile(r'<a\b([^>]*?)\shref="((?:https?:)?//[^"]*)"([^>]*)>', re.I)
 _IMG_NO_SRC = re.compile(r'<img\b(?![^>]*\ssrc=")[^>]*>', re.I)
 _IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")([^>]*)>')  # on nh3's output: lower case, double quotes
 _SRC = re.compile(r'\ssrc="([^"]*)"')
+# Ids the theme gives elements of every page that shows a body (base.html, article.html; a test
+# keeps this list whole). A body element with one of them (a heading "Nội dung" is "noi-dung") would
+# make the page invalid and could take the skip link's target: it is renamed, as Python-Markdown
+# renames a repeated heading id ("noi-dung_1").
+THEME_IDS = frozenset({"noi-dung", "tim-nhanh", "so-lieu-bai"})
+_ID = re.compile(r'(\sid=")([^"]*)"')  # on nh3's output
+_ID_VALUE = re.compile(r'\sid="([^"]*)"')
 _DETAILS = re.compile(r"<(/?)details\b[^>]*>")  # on nh3's output
 _SUMMARY_FIRST = re.compile(r"\s*<summary\b")
 
@@ -409,6 +416,27 @@ def unwrap_details(html: str, body: str) -> tuple[str, list[tuple[int, str, str]
     return "".join(out), [(line, *_NO_SUMMARY) for line in lines]
 
 
+def rename_theme_ids(html: str) -> str:
+    """Body ids that the theme's own elements use get the first free "_N" suffix."""
+    if ' id="' not in html:
+        return html
+    taken = set(_ID_VALUE.findall(html))
+    if not taken & THEME_IDS:
+        return html
+
+    def rename(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if value not in THEME_IDS:
+            return match.group(0)
+        number = 1
+        while f"{value}_{number}" in taken:
+            number += 1
+        taken.add(f"{value}_{number}")
+        return f'{match.group(1)}{value}_{number}"'
+
+    return _ID.sub(rename, html)
+
+
 def fill_alt(html: str, body: str) -> tuple[str, list[tuple[int, str, str]]]:
     """Every kept <img> without `alt` gets `alt=""` (a valid page), and a warning at the body
     line that names its source, so the editor can describe it."""
@@ -437,7 +465,7 @@ def sanitize(html: str, body: str, policy: Policy) -> tuple[str, list[tuple[int,
     and which images lack a description."""
     stripped = policy.strip(html)
     unwrapped, no_summary = unwrap_details(stripped, body)
-    filled, no_alt = fill_alt(unwrapped, body)
+    filled, no_alt = fill_alt(rename_theme_ids(unwrapped), body)
     cleaned = policy.mark_links(filled)
     if stripped == html:  # nothing removed (links may have gained their rel)
         return cleaned, sorted(no_summary + no_alt, key=lambda w: w[0])

@@ -6,7 +6,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from site_builder.sanitize import Policy, reduce_style, sanitize
+from site_builder.sanitize import THEME_IDS, Policy, reduce_style, sanitize
+
+from conftest import REPO
 
 HOSTILE_STYLE = "background:url(https://evil.example/a.png);position:fixed;text-align:center"
 STYLE_WARNING = "đã bỏ định dạng background, position trong thuộc tính style (chỉ giữ được text-align, vertical-align)."
@@ -174,3 +176,22 @@ def test_details_without_a_summary_is_unwrapped_at_its_line() -> None:
                        "Mở<details><summary>Trong</summary>Giữ</details>\n")
     assert [(line, message) for line, message, _ in warnings if message.startswith("đã bỏ thẻ")] == [
         (0, NO_SUMMARY), (4, NO_SUMMARY)]
+
+
+def test_a_body_id_never_repeats_one_of_the_theme() -> None:
+    """A heading "Nội dung" or a raw id="tim-nhanh" would repeat an id of the page around the body."""
+    body = ('<h2 id="noi-dung">Nội dung</h2>\n<p id="tim-nhanh">x</p>\n<h2 id="noi-dung_1">Nội dung</h2>\n'
+            '<p id="khac">y</p>\n')
+    cleaned, warnings = sanitize(body, body, Policy())
+    ids = lxml.html.fragment_fromstring(cleaned, create_parent="div").xpath("//@id")
+    assert (ids, warnings) == (["noi-dung_2", "tim-nhanh_1", "noi-dung_1", "khac"], [])
+
+
+def test_the_theme_ids_list_is_whole() -> None:
+    """Every fixed id on a page that shows a body is in THEME_IDS (the theme's templates, read here)."""
+    import re
+
+    templates = REPO / "themes" / "default" / "templates"
+    found = {i for name in ("base.html", "article.html", "page.html")
+             for i in re.findall(r'\bid="([a-z0-9-]+)"', (templates / name).read_text(encoding="utf-8"))}
+    assert found == set(THEME_IDS)
