@@ -216,6 +216,8 @@ class Policy:
             return None
         if tag == "iframe" and name == "src":
             return value if _iframe_allowed(value, self.iframe_hosts) else None
+        if tag == "img" and name == "src" and not value.strip(_CONTROL):
+            return None  # an empty address asks for the page itself: the image goes
         if tag == "img" and name == "src" and _elsewhere(value):
             return None  # the image goes with its src: a page requests nothing from other hosts
         if name in URL_ATTRIBUTES and scheme_of(value) not in (None, *SCHEMES):
@@ -307,6 +309,8 @@ class _Finder(HTMLParser):
         elif tag not in self.policy.tags:
             self._add("tag", tag, [raw, f"<{tag}"])
             return
+        if tag == "img" and not (dict(attrs).get("src") or "").strip(_CONTROL):
+            self._add("nosrc", "", [raw, "<img"])
         for name, value in attrs:
             value = value or ""
             needles = [raw, *_raw_values(raw, name), value, name]
@@ -347,6 +351,8 @@ _MESSAGES = {
                "Hãy xóa khung nhúng này, hoặc nhờ quản trị viên thêm tên miền vào iframe_hosts trong site.yaml."),
     "remote": ("đã bỏ ảnh lấy từ máy chủ khác ({names}): trang không tải gì từ máy chủ khác.",
                "Hãy tải ảnh về, chép vào content/media/ rồi dẫn tới media/..., ví dụ ![Mô tả](media/2024/anh.jpg)."),
+    "nosrc": ("đã bỏ thẻ <img> không có địa chỉ ảnh (src).",
+              "Hãy ghi địa chỉ ảnh trong content/media/, ví dụ ![Mô tả](media/2024/anh.jpg), hoặc xóa thẻ này."),
     "attribute": ("đã bỏ thuộc tính {names} (không được phép trong nội dung bài).",
                   "Hãy xóa thuộc tính này khỏi thẻ HTML."),
     "value": ("đã bỏ thuộc tính {names} (giá trị không hợp lệ, trang sẽ sai chuẩn HTML).",

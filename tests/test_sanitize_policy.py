@@ -195,3 +195,11 @@ def test_the_theme_ids_list_is_whole() -> None:
     found = {i for name in ("base.html", "article.html", "page.html")
              for i in re.findall(r'\bid="([a-z0-9-]+)"', (templates / name).read_text(encoding="utf-8"))}
     assert found == set(THEME_IDS)
+
+
+def test_an_image_without_an_address_goes_with_a_warning() -> None:
+    body = '<p>a<img alt="Ảnh">b</p>\n\n<p><img src="" alt="Ảnh"></p>\n\n<p><img src=" " alt="Ảnh"></p>\n'
+    cleaned, warnings = sanitize(body, body, Policy())
+    assert "<img" not in cleaned
+    assert [(line, message) for line, message, _ in warnings] == [
+        (n, "đã bỏ thẻ <img> không có địa chỉ ảnh (src).") for n in (0, 2, 4)]
