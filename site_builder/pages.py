@@ -334,9 +334,10 @@ def _aliases(p: _Planner, site: Site, problems: Problems) -> None:
             elif problem is None and path in aliased:
                 problem = (f'địa chỉ cũ "{text}" trong aliases đã là địa chỉ cũ của bài {aliased[path]}.',
                            "Mỗi địa chỉ cũ chỉ chuyển đến một bài: hãy bỏ nó khỏi một trong hai bài.")
-            if problem is not None or url is None:
-                problems.error(item.source, item.line_of("aliases"), *(problem or ("", "")))
+            if problem is not None:
+                problems.error(item.source, item.line_of("aliases"), *problem)
                 continue
+            assert url is not None  # `_alias_problem` names every address that is not one
             aliased[path] = item.rel
             p.out.append(PlannedPage(file_for(url), ALIAS_TEMPLATE, {"url": url, "item": item, "target": target},
                                      p.deps({shown(item)}), item.rel))
@@ -344,9 +345,7 @@ def _aliases(p: _Planner, site: Site, problems: Problems) -> None:
 
 def _what(origin: str, rel: str) -> str:
     """How an alias error names what already has the address."""
-    if origin == rel:
-        return "chính bài này"
-    return f"một trang đang có ({origin})" if origin else "một trang đang có"
+    return "chính bài này" if origin == rel else f"một trang đang có ({origin})"
 
 
 def moved_items(site: Site, planned: Sequence[Planned], published: dict[str, tuple[str, ...]],
