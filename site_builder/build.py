@@ -27,6 +27,7 @@ from .output import (
 from . import delta
 from .content import listing_fields, load_some_items, placement_fields
 from .pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests, shown, shown_digest
+from .pages import moved_items, published_addresses
 from .render import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
 from .search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
 from .site import Site, load_site
@@ -200,6 +201,7 @@ class Builder:
         self.live = False
         self.snapshot: delta.Snapshot | None = None
         self._unsaved = False  # the cache is written after the search index in a live build
+        self.addresses_from = self.cache  # where the addresses of the last builds are read (moved items)
 
     def _stats(self) -> delta.Stats:
         """Size and modification time of every input (sources, site templates, theme)."""
@@ -246,6 +248,8 @@ class Builder:
         check_published_names(self.source, [*site.media, *site.data_files], problems)
         if problems:
             raise BuildFailed(problems)
+        if not self.include_drafts:
+            moved_items(site, planned, self.addresses_from.published(self.output), problems)
         return site, planned
 
     def build(self, now: datetime | None = None) -> BuildResult:
@@ -314,6 +318,8 @@ class Builder:
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage)),
                                                 _names_digest(p for p in new_manifest.entries if not p.startswith("@"))))
+        if not self.include_drafts:
+            self.cache.set_published(self.output, published_addresses(site, self.cache.published(self.output)))
         if swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | _unpublished(site))
         self._save_cache(problems)
@@ -650,6 +656,7 @@ def check(source: Path, include_drafts: bool = False, now: datetime | None = Non
     """Everything a build checks (sources, links, paths, every template rendered in memory),
     writing nothing: no output, no cache. Raises `BuildFailed` on errors; returns the warnings."""
     builder = Builder(source, source.parent / "output", include_drafts, jobs=1, use_cache=False, portable=portable)
+    builder.addresses_from = BuildCache(cache_folder(source))  # read only: check writes no cache
     site, planned = builder.plan(now or datetime.now(timezone.utc))
     problems = site.problems
     env = make_environment(site, portable)

@@ -72,6 +72,8 @@ class _State:
     parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
+    # per output folder: news item source → every address it was published at ("/tin-tuc/…/")
+    published: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 class BuildCache:
@@ -195,6 +197,15 @@ class BuildCache:
     def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int, str]) -> None:
         self.state.last_build[str(output.resolve())] = value
         self._dirty = True
+
+    def published(self, output: Path) -> dict[str, tuple[str, ...]]:
+        """The addresses each news item source was published at in `output` (for moved items)."""
+        return self.state.published.get(str(output.resolve()), {})
+
+    def set_published(self, output: Path, addresses: dict[str, tuple[str, ...]]) -> None:
+        if self.state.published.get(str(output.resolve())) != addresses:
+            self.state.published[str(output.resolve())] = addresses
+            self._dirty = True
 
     def save(self) -> bool:
         """Write the cache atomically (a temporary file renamed over it), then drop the markers of

@@ -27,7 +27,7 @@ _HANDLER = frontmatter.YAMLHandler()
 
 NEWS_KEYS = {
     "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
-    "image_alt", "slug", "draft", "figures", "updated",
+    "image_alt", "slug", "draft", "figures", "updated", "aliases",
 }
 PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
 # Longest slug: a folder name may hold 255 bytes; 200 leaves room and is already past reading.
@@ -57,6 +57,7 @@ class Item:
     body_html: str
     image_size: tuple[int, int] | None = None   # (width, height) of `image`, for the <img> tag
     body_media: tuple[str, ...] = ()            # media files the body's images name (page dependencies)
+    aliases: tuple[str, ...] = ()               # former addresses ("/tin-tuc/2020/08/ten-cu/"), checked in pages.py
 
     def line_of(self, key: str) -> int:
         """The file line of a front matter key (the first line of the front matter if absent)."""
@@ -288,8 +289,9 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
                 problems.error(path, f.line(key), f'{word} "{name}" không tạo được đường dẫn.',
                                "Hãy dùng tên có chữ cái hoặc chữ số.")
     draft = f.flag("draft")
+    aliases = f.text_list("aliases", '"/tin-tuc/2020/08/ten-cu/"')
     figures = meta.get("figures")
-    body_html = _body(renderer, parsed, path, problems, _policy(config))
+    body_html = _body(renderer, parsed, path, problems, _policy(config), depth=4)  # tin-tuc/YYYY/MM/slug/
     if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
         return None
     return Item(
@@ -298,6 +300,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
         image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
         lines=dict(meta.lines), body_html=body_html, image_size=image_size,
         body_media=renderer.media_refs(parsed.body),
+        aliases=aliases,
     )
 
 
@@ -315,9 +318,10 @@ def _policy(config: SiteConfig | None) -> Policy:
 
 
 def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems,
-          policy: Policy) -> str | None:
-    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line."""
-    html = renderer.convert(parsed.body)
+          policy: Policy, depth: int = 1) -> str | None:
+    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line. `depth`: how
+    many folders deep its page is, to find the files that "../" addresses name."""
+    html = renderer.convert(parsed.body, depth)
     for image in renderer.image_problems:
         problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     if html is None:
@@ -327,6 +331,8 @@ def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Pro
     if renderer.last_digest in renderer.known:
         return html  # sanitised under this policy by an earlier build, with nothing removed
     html, warnings = sanitize(html, parsed.body, policy)
+    for image in renderer.html_image_problems(html, depth):  # raw HTML images, as a Markdown image is checked
+        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
     for line, message, hint in warnings:
         problems.warn(path, parsed.first_line + line, message, hint)
     if warnings:
@@ -502,7 +508,8 @@ def placement_fields(item: Item) -> tuple[Any, ...]:
     """What decides where an item appears and which pages exist: its address, date, units,
     category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
     return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
-            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None)
+            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None,
+            item.aliases)
 
 
 def listing_fields(item: Item) -> tuple[Any, ...]:

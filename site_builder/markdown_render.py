@@ -13,13 +13,16 @@ Markdown image gets `loading="lazy"`: a body image comes after the title, the le
 image, below the fold. (One on another host is then dropped by the sanitiser, with a warning:
 pages request nothing from other hosts. `decoding="async"` is added when a page is rendered, by
 `render.py`'s `rebase`: the sanitiser's allow-list has no `decoding`.) Raw HTML `<img>` tags are
-left as written.
+left as written, and checked once sanitised (`html_image_problems`). An image on this site must be
+a file under media/: any other local address ("x", what is left of `<img src=x onerror=…>`) would
+be a broken image on the page, and is a problem like a missing file.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -69,6 +72,16 @@ _INLINE_PATTERNS: list[tuple[str, Callable[[str], bool]]] = [
 _TOC_MARKER = "[TOC]"  # toc's default marker; looking for it walks the whole tree
 # Addresses that may point into media/, as written in a body (for cache digests and lines).
 _MEDIA_REF = re.compile(r"/?media/[^\s()\[\]<>\"']+")
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')  # on sanitised HTML: double quotes
+
+
+def local(src: str) -> bool:
+    """An address on this site (no scheme, no "//host"): one a reader's browser asks our server for."""
+    try:
+        parts = urlsplit(src.strip())
+    except ValueError:
+        return False
+    return bool(src.strip()) and not parts.scheme and not parts.netloc
 
 
 @dataclass(frozen=True)
@@ -88,13 +101,17 @@ class MediaImages:
         self.media = source / "media"
         self._sizes: dict[str, tuple[int, int] | str] = {}
 
-    def target(self, src: str) -> str | None:
-        """The path under media/ that a body address names ("media/a.png", "/media/a.png"),
-        or None for addresses elsewhere (other hosts, other folders)."""
+    def target(self, src: str, depth: int | None = None) -> str | None:
+        """The path under media/ that a body address names ("media/a.png", "/media/a.png", and
+        "../../media/a.png" from a page `depth` folders deep), or None for addresses elsewhere
+        (other hosts, other folders)."""
         parts = urlsplit(src)
         if parts.scheme or parts.netloc:
             return None
-        path = unquote(parts.path).lstrip("/")
+        path = unquote(parts.path)
+        if path.startswith("../") and depth is not None:
+            path = _from_root(path, depth) or ""
+        path = path.lstrip("/")
         return path[len("media/"):] if path.startswith("media/") else None
 
     def size(self, rel: str) -> tuple[int, int] | str:
@@ -128,6 +145,20 @@ class MediaImages:
         return "\n".join(stamps)
 
 
+def _from_root(path: str, depth: int) -> str | None:
+    """A "../" address written on a page `depth` folders deep, from the site root; None when it
+    stays within the page's own folders or climbs above the root."""
+    folders: list[str | None] = [None] * depth
+    for segment in path.split("/"):
+        if segment == "..":
+            if not folders:
+                return None
+            folders.pop()
+        elif segment not in ("", "."):
+            folders.append(segment)
+    return None if None in folders else "/".join(f for f in folders if f is not None)
+
+
 class _ImageSizes(Treeprocessor):
     """Lazy loading for every body image, and width and height for those that point into media/."""
 
@@ -141,9 +172,12 @@ class _ImageSizes(Treeprocessor):
             return
         for img in root.iter("img"):
             src = img.get("src", "")
-            rel = media.target(src)
+            rel = media.target(src, self.owner.depth)
+            if rel is None and local(src):
+                self.owner.report_image(src, "outside")
+                continue
             if rel is None:
-                img.set("loading", img.get("loading") or "lazy")  # another host or folder: size unknown
+                img.set("loading", img.get("loading") or "lazy")  # another host: the sanitiser drops it
                 continue
             size = media.size(rel)
             if isinstance(size, str):
@@ -217,6 +251,7 @@ class MarkdownRenderer:
         self.source = source
         self.media = MediaImages(source) if source is not None else None
         self.last_digest = ""
+        self.depth: int | None = None  # folders deep of the page being converted (for "../" images)
         self.image_problems: list[ImageProblem] = []
         self._text = ""
         self._converters: dict[tuple[tuple[str, ...], tuple[str, ...], bool], markdown.Markdown] = {}
@@ -230,13 +265,36 @@ class MarkdownRenderer:
 
     def report_image(self, src: str, reason: str) -> None:
         """Record an image the treeprocessor could not size, with the body line naming it."""
+        self.image_problems.append(self._problem(src, reason))
+
+    def _problem(self, src: str, reason: str) -> ImageProblem:
         line = next((n for n, text in enumerate(self._text.split("\n"), 1) if src in text), 1)
         message, hint = _IMAGE_MESSAGES[reason]
-        self.image_problems.append(ImageProblem(src, line, message.format(src=src), hint))
+        return ImageProblem(src, line, message.format(src=src), hint)
 
-    def convert(self, text: str) -> str | None:
-        """HTML of a body, or None when Python-Markdown cannot handle it (nesting too deep)."""
+    def html_image_problems(self, html: str, depth: int | None = None) -> list[ImageProblem]:
+        """Images of the last body written as raw HTML, as they are once sanitised: one on this
+        site must be a readable file under media/, as a Markdown image must."""
+        if self.media is None or "<img" not in html:
+            return []
+        reported = {p.src for p in self.image_problems}
+        found = []
+        for match in _IMG_SRC.finditer(html):
+            src = unescape(match.group(1))
+            if src in reported or not local(src):
+                continue
+            rel = self.media.target(src, depth)
+            reason = "outside" if rel is None else self.media.size(rel)
+            if isinstance(reason, str):
+                reported.add(src)
+                found.append(self._problem(src, reason))
+        return found
+
+    def convert(self, text: str, depth: int | None = None) -> str | None:
+        """HTML of a body, or None when Python-Markdown cannot handle it (nesting too deep);
+        `depth`: how many folders deep its page is, for images addressed with "../"."""
         self.image_problems = []
+        self.depth = depth
         self._text = text
         stamped = text if self.media is None or "media/" not in text else text + "\0" + self.media.signature(text)
         self.last_digest = hashlib.sha256(stamped.encode("utf-8")).hexdigest()

@@ -21,6 +21,7 @@ from .metrics import MetricRegistry, load_metrics
 from .records import Record, load_records
 from .totals import ShortfallWarning, Totals, build_totals
 from .sources import find_files
+from .unit_names import namesakes
 from .units import UnitRegistry, load_units, near_ids, unit_hint
 from .vietnamese import slugify, sort_key
 
@@ -55,6 +56,7 @@ class Site:
     next_scheduled: datetime | None
     now: datetime
     problems: Problems = field(compare=False, default_factory=Problems)
+    namesakes: frozenset[str] = frozenset()  # former units shown with their end date (unit_names.py)
 
     def local_year(self, item: Item) -> int:
         return item.date.astimezone(self.config.timezone).year
@@ -214,6 +216,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         next_scheduled=min((i.date for i in all_items if not i.draft and i.date > now), default=None),
         data_files=tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml"))),
         problems=problems,
+        namesakes=namesakes(units),
     )
     return site
 

@@ -96,6 +96,19 @@ def test_no_serious_axe_violations(browser: Browser, site_url: str, name: str, v
         page.context.close()
 
 
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_axe_violation_of_any_impact(browser: Browser, site_url: str, name: str) -> None:
+    """Moderate and minor too: e.g. two search landmarks with one name (`landmark-unique`)."""
+    page = _open(browser, site_url, name, "1280")
+    try:
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+        assert found == []
+    finally:
+        page.context.close()
+
+
 def test_pages_are_what_the_list_says(browser: Browser, site_url: str) -> None:
     """The article really has images and figures, the unit page a chart with its table."""
     page = _open(browser, site_url, "bai-viet", "1280")

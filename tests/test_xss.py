@@ -12,11 +12,12 @@ import io
 import json
 import re
 import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 import lxml.etree
@@ -27,8 +28,8 @@ from playwright.sync_api import sync_playwright
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Route
 
-from site_builder.build import build
-from site_builder.errors import Level, SourceError
+from site_builder.build import build, check
+from site_builder.errors import BuildFailed, Level, SourceError
 from site_builder.sanitize import Policy, sanitize, scheme_of
 from site_builder.markdown_render import MarkdownRenderer
 
@@ -70,6 +71,7 @@ BODY_VECTORS = [
     '<math href="javascript:alert(1)">x</math>',
     '<p style="background:url(javascript:alert(1))">x</p>',
     '<div style="width: expression(alert(1))">x</div>',
+    '<table><tr><td style="background:url(https://evil.example/a.png);position:fixed">x</td></tr></table>',
     "<style>@import 'javascript:alert(1)';</style>",
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     '<base href="javascript:alert(1)//">',
@@ -112,9 +114,22 @@ TEXT_VECTORS = [
 
 BODY_START = 10  # file line of the first body line in the items written below
 
+# What these leave after sanitising is an <img> whose address is no file of the site (a broken
+# image): the build refuses them as it refuses a missing Markdown image, with an error at their
+# line. The `built` fixture checks that, then publishes those items with a plain body instead.
+REFUSED_VECTORS = {
+    "<img src=x onerror=alert(1)>",
+    '<img src="x" onerror="window.__xss=1">',
+    "<IMG SRC=x OnErRoR=alert(1)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    '<img src=x srcset="javascript:alert(1) 1x">',
+}
+REFUSED_MESSAGE = 'ảnh "x" nằm ngoài thư mục media của trang.'
+REFUSED_BODY = "Ảnh trong bài đã bị từ chối."
+
 PAGE = "pages/xss-trang.md"  # a standalone page: a hostile title, and a body vector at PAGE_LINE
 PAGE_TITLE = "Trang " + TEXT_VECTORS[3]
-PAGE_VECTOR = '<img src=x onerror="window.__xss=1">'
+PAGE_VECTOR = '<img src="media/2020/hanh-son.svg" alt="Ảnh" onerror="window.__xss=1">'
 PAGE_LINE = 7
 # What the metrics' other fields get appended (their labels get TEXT_VECTORS[3]).
 METRIC_FIELDS = {"unit": TEXT_VECTORS[1], "group": TEXT_VECTORS[8], "description": TEXT_VECTORS[9]}
@@ -180,12 +195,20 @@ def _write_sources(source: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[SourceError]]:
+    """Every vector checked (the problems returned are those of `check`, refused vectors'
+    errors included), then the site built with the refused vectors' bodies made plain."""
     root = tmp_path_factory.mktemp("xss")
     source = root / "content"
     _write_sources(source)
+    with pytest.raises(BuildFailed) as refused:
+        check(source, now=NOW)
+    for index, vector in enumerate(BODY_VECTORS):
+        if vector in REFUSED_VECTORS:
+            item = source / "news" / "2024" / f"xss-{index}.md"
+            item.write_text(_item(index, REFUSED_BODY), encoding="utf-8")
     output = root / "host" / "ban-tin"
-    result = build(source, output, now=NOW)
-    return source, output, result.problems.items
+    build(source, output, now=NOW)
+    return source, output, refused.value.problems.items
 
 
 # ---------------------------------------------------------------------------- the sanitiser
@@ -256,7 +279,10 @@ def test_iframe_hosts_setting_is_checked(tmp_path: Path) -> None:
 
 def test_every_body_vector_is_a_warning_at_its_line(built: tuple[Path, Path, list[SourceError]]) -> None:
     _, _, problems = built
-    assert not [p for p in problems if p.level is Level.ERROR]
+    refused = sorted(f"content/news/2024/xss-{i}.md" for i, v in enumerate(BODY_VECTORS) if v in REFUSED_VECTORS)
+    assert len(refused) == len(REFUSED_VECTORS)
+    assert sorted((p.path, p.line, p.message) for p in problems if p.level is Level.ERROR) == [
+        (path, BODY_START, REFUSED_MESSAGE) for path in refused]
     warned = {(p.path, p.line) for p in problems if p.level is Level.WARNING and p.message.startswith("đã bỏ")}
     missing = [v for i, v in enumerate(BODY_VECTORS) if (f"content/news/2024/xss-{i}.md", BODY_START) not in warned]
     assert missing == []
@@ -276,7 +302,9 @@ def _built_files(output: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 _THEME_SCRIPTS = {"static/tim-kiem.js"}
-_ALIGN = re.compile(r"text-align: (left|right|center);")
+# The only styles the sanitiser keeps (site_builder/sanitize.py STYLE_PROPERTIES), as it writes them.
+_ALIGN = re.compile(r"(?:text-align: (?:left|right|center|justify|start|end);)?"
+                    r"(?: ?vertical-align: (?:top|middle|bottom|baseline);)?")
 # The theme's own <link>s (in <head>) and search forms, by their fixed shapes: anything else of
 # these kinds in the output came from a source. Addresses are relative ("../static/…"), or from
 # the base_url's path on 404.html, which a host serves at any depth.
@@ -286,7 +314,8 @@ _THEME_LINKS = {
     "icon": ({"rel", "href", "type"}, r"static/favicon\.svg"),
     "alternate": ({"rel", "type", "title", "href"}, r"(?:don-vi/[a-z0-9-]+/)?feed\.xml"),
 }
-_THEME_FORM = ({"class", "id", "action", "method", "role", "data-pagefind", "data-filters"}, r"tim-kiem/")
+_THEME_FORM = ({"class", "id", "action", "method", "role", "data-pagefind", "data-filters", "aria-label",
+                "aria-labelledby"}, r"tim-kiem/")
 
 
 def _theme_address(pattern: str, href: str, base_url: str) -> bool:
@@ -444,18 +473,18 @@ def test_every_metric_field_comes_out_as_text(built: tuple[Path, Path, list[Sour
         assert values and all(v.endswith(" " + vector) for v in values), key
     pages = sorted(output.glob("don-vi/*/so-lieu/*/index.html"))
     assert pages
-    described = 0
+    described = {m.id for m in metrics.values() if m.description}
+    assert described and described != set(metrics)  # both kinds of metric page are looked at
     for page in pages:
         metric = metrics[page.parent.name]
         doc = lxml.html.fromstring(page.read_bytes())
         facts = {dt.text_content(): dt.getnext().text_content() for dt in doc.iter("dt")}
         assert facts["Đơn vị tính:"] == metric.unit, page
-        if metric.description:
-            assert facts["Nội dung:"] == metric.description, page
-            described += 1
-        for title in (t for t in doc.iter("title") if t.getparent().tag == "svg"):
-            assert f"{metric.label} theo năm ({metric.unit})" in title.text_content(), page
-    assert described
+        assert facts.get("Nội dung:") == (metric.description if metric.id in described else None), page
+        titles = [t.text_content() for t in doc.iter("title") if t.getparent().tag == "svg"]
+        assert [f"{metric.label} theo năm ({metric.unit})" in t for t in titles] == [True] * len(titles), page
+    charted = [p for p in pages if b"<svg" in p.read_bytes()]
+    assert charted  # the chart titles above were looked at on some page
     groups = {m.group for m in metrics.values()}
     years = sorted(output.glob("so-lieu/[0-9][0-9][0-9][0-9]/index.html"))
     assert years
@@ -750,6 +779,71 @@ def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError
     assert ran == {}
 
 
+def _hostile_pages(output: Path) -> list[str]:
+    """The page of every item carrying a body vector, and the standalone page with one."""
+    pages = [f"tin-tuc/2024/05/xss-{i}/" for i in range(len(BODY_VECTORS))] + ["xss-trang/"]
+    assert all((output / p / "index.html").is_file() for p in pages)
+    return pages
+
+
+def test_hostile_items_leave_valid_html(built: tuple[Path, Path, list[SourceError]], tmp_path: Path) -> None:
+    """What the sanitiser keeps never makes a page invalid (the Nu checker, errors only)."""
+    from test_html_valid import BROKEN_PAGE, _checker, read_report
+
+    _, output, _ = built
+    files = [str(output / p / "index.html") for p in _hostile_pages(output)]
+    control = tmp_path / "hong.html"
+    control.write_text(BROKEN_PAGE, encoding="utf-8")
+    run = subprocess.run(_checker() + ["--errors-only", "--format", "json", *files, str(control)],
+                         capture_output=True, text=True, timeout=300)
+    errors = read_report(run.returncode, run.stderr)
+    assert [url for url in errors if url.endswith("/hong.html")], "the invalid control page passed"
+    assert {url: m for url, m in errors.items() if not url.endswith("/hong.html")} == {}
+
+
+def test_hostile_items_leave_no_broken_link(built: tuple[Path, Path, list[SourceError]]) -> None:
+    """Every address on those pages that points into the site names a file that is there, and
+    every "#…" an element of the page ("#" alone is the top of the page)."""
+    _, output, _ = built
+    broken: dict[str, list[str]] = {}
+    checked = 0
+    for path in _hostile_pages(output):
+        page = output / path / "index.html"
+        doc = lxml.html.fromstring(page.read_bytes())
+        ids = set(doc.xpath("//@id"))
+        for _, attribute, link, _ in doc.iterlinks():
+            parts = urlsplit(link)
+            if attribute not in ("href", "src") or parts.scheme or parts.netloc:
+                continue
+            checked += 1
+            target = page.parent / unquote(parts.path)
+            if parts.path.endswith("/") or not parts.path:
+                target = target / "index.html"
+            if not target.resolve().is_file() or (not parts.path and parts.fragment and parts.fragment not in ids):
+                broken.setdefault(path, []).append(link)
+    assert checked > 15 * len(BODY_VECTORS) and broken == {}  # menus, breadcrumbs, neighbours… on each
+
+
+def test_hostile_items_pass_axe(built: tuple[Path, Path, list[SourceError]], served: str) -> None:
+    """axe-core finds no violation of any impact on those pages."""
+    from test_accessibility import AXE
+
+    _, output, _ = built
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        tab = browser.new_page()
+        for path in _hostile_pages(output):
+            tab.goto(served + path)
+            tab.add_script_tag(path=str(AXE))
+            violations = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+                .violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+            if violations:
+                found[path] = violations
+        browser.close()
+    assert found == {}
+
+
 def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
     """A cached body still reports its removals; an edited front matter re-reads an unchanged body
     with its warnings; allowing an iframe host in site.yaml re-cleans bodies built before."""
@@ -762,7 +856,8 @@ def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
 
     def warned() -> list[tuple[int | None, str]]:
         result = Builder(source, output, jobs=1).build(NOW)
-        return sorted((p.line, p.message.split(" (")[0]) for p in result.problems.warnings)
+        return sorted((p.line, p.message.split(" (")[0]) for p in result.problems.warnings
+                      if p.message.startswith("đã bỏ"))  # not the moved-address warning of a new title
 
     expected = [(9, "đã bỏ thẻ HTML <script>"), (11, "đã bỏ khung nhúng <iframe> từ www.youtube.com")]
     assert warned() == expected
