@@ -22,7 +22,8 @@ from typing import Any, Callable
 from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from .errors import BuildFailed, Problems, SourceError
 from .output import (
-    MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_many_in_place,
+    LOCK_WAIT, MARKER, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, remove_in_place, safe_relative,
+    write_many_in_place,
 )
 from . import delta
 from .content import listing_fields, load_some_items, placement_fields
@@ -184,8 +185,10 @@ class Builder:
 
     def __init__(self, source: Path, output: Path, include_drafts: bool = False,
                  progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True,
-                 portable: bool = False) -> None:
+                 portable: bool = False, lock_timeout: float = LOCK_WAIT,
+                 waiting: Callable[[], None] | None = None) -> None:
         self.source, self.output = source, output
+        self.lock_timeout, self.waiting = lock_timeout, waiting  # see `output.output_lock`
         self.include_drafts = include_drafts
         self.portable = portable  # links end in index.html: the output works opened from disk
         self.progress = progress
@@ -248,8 +251,25 @@ class Builder:
             raise BuildFailed(problems)
         return site, planned
 
+    def _locked(self) -> output_lock:
+        """The output's lock, for a whole build or indexing run (see `output.output_lock`)."""
+        return output_lock(self.output, self.lock_timeout, self.waiting)
+
+    def _after_wait(self) -> None:
+        """Once the lock is held: if another process saved the cache since this one read it (a
+        `build` run while `serve` waited), what this process remembers may no longer describe the
+        output; start again from the cache on disk."""
+        if self.cache.reload_if_changed():
+            self.snapshot = None
+
     def build(self, now: datetime | None = None) -> BuildResult:
-        """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
+        """Build; raise `BuildFailed` (writing nothing) when the sources have errors, `OutputBusy`
+        when another build kept the output past `lock_timeout`."""
+        with self._locked():
+            self._after_wait()
+            return self._build(now)
+
+    def _build(self, now: datetime | None = None) -> BuildResult:
         started = time.perf_counter()
         now = now or datetime.now(timezone.utc)
         stats = self._stats()
@@ -420,7 +440,7 @@ class Builder:
         self.snapshot = dataclasses.replace(snap, site=new_site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env)
         if self.pending_search is not None and not self.defer_search:
-            search_seconds = self.index_search()
+            search_seconds = self._index_search()  # the lock is held already
         else:
             self._save_cache(new_problems)
         return BuildResult(snap.pages, WriteReport(len(changed), len(files) - len(changed), 0),
@@ -544,6 +564,11 @@ class Builder:
         """Index the output written by a build with `defer_search` (only the parts of the index
         whose pages changed); returns the seconds it took. Raises `BuildFailed` if Pagefind fails.
         A live build's cache is saved here, after it."""
+        with self._locked():
+            self._after_wait()
+            return self._index_search()
+
+    def _index_search(self) -> float:
         search, self.pending_search = self.pending_search, None
         only, self.shards_due = self.shards_due, set()
         try:
@@ -639,10 +664,12 @@ def _unpublished(site: Site) -> set[str]:
 
 
 def build(source: Path, output: Path, include_drafts: bool = False, now: datetime | None = None,
-          progress: Progress | None = None, portable: bool = False) -> BuildResult:
+          progress: Progress | None = None, portable: bool = False,
+          waiting: Callable[[], None] | None = None) -> BuildResult:
     """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors.
-    `portable` writes links to `…/index.html`, for opening the output from disk."""
-    return Builder(source, output, include_drafts, progress, portable=portable).build(now)
+    `portable` writes links to `…/index.html`, for opening the output from disk; `waiting` is
+    called once if another build holds the output (this one waits for it)."""
+    return Builder(source, output, include_drafts, progress, portable=portable, waiting=waiting).build(now)
 
 
 def check(source: Path, include_drafts: bool = False, now: datetime | None = None,
