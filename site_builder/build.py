@@ -9,6 +9,7 @@ memory first and then replaces the changed files one by one, each atomically.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import os
 import shutil
@@ -21,8 +22,9 @@ from typing import Any, Callable
 
 from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from .errors import BuildFailed, Problems, SourceError
+from .oserrors import reason
 from .output import (
-    LOCK_WAIT, MARKER, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, remove_in_place, safe_relative,
+    LOCK_WAIT, MARKER, InPlace, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, safe_relative,
     write_many_in_place,
 )
 from . import delta
@@ -265,9 +267,33 @@ class Builder:
     def build(self, now: datetime | None = None) -> BuildResult:
         """Build; raise `BuildFailed` (writing nothing) when the sources have errors, `OutputBusy`
         when another build kept the output past `lock_timeout`."""
-        with self._locked():
-            self._after_wait()
-            return self._build(now)
+        try:
+            with self._locked():
+                self._after_wait()
+                return self._build(now)
+        except OSError as exc:
+            raise BuildFailed(self._system_problem(exc)) from exc
+
+    def _system_problem(self, exc: OSError) -> Problems:
+        """A refused read or write as an error naming the real file or folder and the real cause
+        (`oserrors`), with what to do; a write into the output is told apart from a read of a source."""
+        problems = Problems(root=self.source)
+        name = exc.filename if isinstance(exc.filename, str) and os.sep in exc.filename else None
+        where = Path(os.path.abspath(name)) if name else Path(os.path.abspath(self.output))
+        output = Path(os.path.abspath(self.output))
+        ours = [output, output.parent / f".{output.name}.staging", output.parent / f".{output.name}.old",
+                output.parent / f".{output.name}.lock"]
+        if name is None or where == output.parent or any(where.is_relative_to(p) for p in ours):
+            problems.error(where, None, f"không ghi được vào thư mục kết quả ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           _write_hint(exc))
+        elif where.is_relative_to(cache_folder(self.source)):
+            problems.error(where, None, f"không ghi được bộ nhớ đệm ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           _write_hint(exc))
+        else:
+            problems.error(where, None, f"không đọc được ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           "Hãy kiểm tra tệp hay thư mục này còn tồn tại và cho phép đọc "
+                           "(với người dùng chạy site-builder), rồi xây dựng lại.")
+        return problems
 
     def _build(self, now: datetime | None = None) -> BuildResult:
         started = time.perf_counter()
@@ -518,21 +544,23 @@ class Builder:
         stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
         if changed or stale:
             self.cache.writing(self.output)
-        write_many_in_place(self.output, changed)
-        remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
-        touched = _shards_touched([p for p, _ in changed] + stale)
-        if search is None:  # deferred to `index_search`
-            self._pending_shards(touched)
         search_seconds = 0.0
-        if search is not None and (touched or SEARCH_KEY not in manifest.entries):
-            started = time.perf_counter()
-            only = touched if SEARCH_KEY in manifest.entries else None
-            bundle_changed, old_bundle, bundle = self._index_output(search, only, manifest, existing, problems)
-            produced.update(bundle)
-            written += bundle_changed
-            produced[SEARCH_KEY] = "done"
-            stale += old_bundle
-            search_seconds = time.perf_counter() - started
+        with InPlace(self.output) as change:  # pages and index together, or nothing
+            change.write(changed)
+            change.remove(stale)  # before indexing: a removed page must not be found
+            touched = _shards_touched([p for p, _ in changed] + stale)
+            if search is None:  # deferred to `index_search`
+                self._pending_shards(touched)
+            if search is not None and (touched or SEARCH_KEY not in manifest.entries):
+                started = time.perf_counter()
+                only = touched if SEARCH_KEY in manifest.entries else None
+                bundle_changed, old_bundle, bundle = self._index_output(search, only, manifest, existing, problems,
+                                                                        change)
+                produced.update(bundle)
+                written += bundle_changed
+                produced[SEARCH_KEY] = "done"
+                stale += old_bundle
+                search_seconds = time.perf_counter() - started
         return WriteReport(written, len(files) - written, len(stale)), produced, len(digests), search_seconds
 
     def _render_changed(self, todo: list[Planned], env: Any, site: Site, manifest: Manifest,
@@ -564,9 +592,12 @@ class Builder:
         """Index the output written by a build with `defer_search` (only the parts of the index
         whose pages changed); returns the seconds it took. Raises `BuildFailed` if Pagefind fails.
         A live build's cache is saved here, after it."""
-        with self._locked():
-            self._after_wait()
-            return self._index_search()
+        try:
+            with self._locked():
+                self._after_wait()
+                return self._index_search()
+        except OSError as exc:
+            raise BuildFailed(self._system_problem(exc)) from exc
 
     def _index_search(self) -> float:
         search, self.pending_search = self.pending_search, None
@@ -599,9 +630,12 @@ class Builder:
                 self.cache.save()
 
     def _index_output(self, search: SearchIndex, only: set[str] | None, manifest: Manifest, existing: set[str],
-                      problems: Problems) -> tuple[int, list[str], dict[str, str]]:
+                      problems: Problems, change: InPlace | None = None) -> tuple[int, list[str], dict[str, str]]:
         """Index parts of the output in place: (files written, files removed, digest of every file
-        of the bundle now in the output)."""
+        of the bundle now in the output). Written as part of `change`, or all or none by itself."""
+        if change is None:
+            with InPlace(self.output) as own:
+                return self._index_output(search, only, manifest, existing, problems, own)
         bundle = self._search(self.output, search, problems, only)
         if problems or bundle is None:
             raise BuildFailed(problems)
@@ -616,9 +650,9 @@ class Builder:
                 produced[path] = value[1]
         if changed:
             self.cache.writing(self.output)
-        write_many_in_place(self.output, changed)
+        change.write(changed)
         old = sorted(p for p in existing if bundle.stale(p))
-        remove_in_place(self.output, old)
+        change.remove(old)
         return len(changed), old, produced
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems,
@@ -640,6 +674,19 @@ class Builder:
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _write_hint(exc: OSError) -> str:
+    """What to do about a refused write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "Hãy giải phóng dung lượng đĩa (hoặc xin thêm hạn mức) rồi xây dựng lại."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ("Hãy cấp quyền ghi cho thư mục này (và thư mục chứa nó), hoặc chọn --output ở chỗ khác, "
+                "rồi xây dựng lại.")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return ("Trên đường dẫn này có một tệp ở chỗ lẽ ra là thư mục; hãy đổi tên hoặc xóa tệp đó, "
+                "hoặc chọn --output khác, rồi xây dựng lại.")
+    return "Hãy kiểm tra ổ đĩa và thư mục này rồi xây dựng lại."
 
 
 def _shards_touched(paths: list[str]) -> set[str]:

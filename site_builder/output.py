@@ -125,6 +125,9 @@ class output_lock:  # noqa: N801 - used as `with output_lock(out):`
 def check_output(output: Path, source: Path) -> None:
     """Refuse an output folder that is, contains or lies inside the sources, or holds foreign files."""
     out, src = output.resolve(), source.resolve()
+    if os.path.lexists(output) and not output.is_dir():
+        raise UnsafeOutput(f"thư mục kết quả {output} là một tệp, không phải thư mục.",
+                           "Hãy đổi tên hoặc xóa tệp đó, hoặc chọn một đường dẫn khác cho --output.")
     if out == src or src.is_relative_to(out) or out.is_relative_to(src):
         raise UnsafeOutput(f"thư mục kết quả {output} trùng hoặc chứa thư mục nguồn {source}.",
                            "Hãy chọn một thư mục kết quả riêng, ví dụ --output output.")
@@ -173,16 +176,15 @@ class OutputWriter:
 
     def begin(self) -> None:
         self._recover()
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+        remove(self.staging)  # left by a killed build: a folder, or anything else under its name
         self.staging.mkdir(parents=True)
         (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     def _recover(self) -> None:
         """Finish a swap that a killed build left half done."""
-        if self.old.exists():
-            if self.output.exists():
-                shutil.rmtree(self.old)
+        if os.path.lexists(self.old):
+            if os.path.lexists(self.output) or not self.old.is_dir() or self.old.is_symlink():
+                remove(self.old)
             else:
                 self.old.rename(self.output)
 
@@ -243,7 +245,8 @@ class OutputWriter:
         self.written += 1
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            remove(self.staging)
 
     def commit(self) -> WriteReport:
         """Swap staging in; if nothing differs from the previous output, leave it untouched."""
@@ -262,13 +265,43 @@ class OutputWriter:
             self.abort()
             return report
         if self.output.exists() and _exchange(self.staging, self.output):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now the previous output
+            self.abort()  # the staging folder's name now holds the previous output
             return report
         if self.output.exists():
             self.output.rename(self.old)
-        self.staging.rename(self.output)
-        shutil.rmtree(self.old, ignore_errors=True)
+        try:
+            self.staging.rename(self.output)
+        except BaseException:
+            if os.path.lexists(self.old) and not os.path.lexists(self.output):
+                self.old.rename(self.output)  # put the previous output back
+            raise
+        with contextlib.suppress(OSError):
+            remove(self.old)
         return report
+
+
+def remove(path: Path) -> None:
+    """Remove whatever is at `path`: a folder with all it holds, a file, or a symbolic link (never
+    followed). A folder inside that refuses removal (no write permission) is opened up first."""
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+        return
+
+    def opened_up(function: Callable[..., object], name: str, info: object) -> None:
+        parent = os.path.dirname(name)
+        os.chmod(parent, 0o700)
+        if os.path.isdir(name) and not os.path.islink(name):
+            shutil.rmtree(name, onerror=_fail)
+        else:
+            os.unlink(name)
+
+    shutil.rmtree(path, onerror=opened_up)
+
+
+def _fail(function: Callable[..., object], name: str, info: tuple[type, BaseException, object]) -> None:
+    raise info[1]
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -316,46 +349,117 @@ def write_in_place(output: Path, rel: str, data: bytes) -> None:
 
 
 def write_many_in_place(output: Path, files: list[tuple[str, bytes]]) -> None:
-    """Replace output files, each atomically: every new file is written to a temporary file
-    beside its target first, and only when all are written are they renamed over their targets.
-    A full disk or a refused write therefore changes nothing; a kill during the renames leaves
-    every file whole (old or new), and the next build redoes the rest."""
-    root = output.resolve()
-    targets = [root.joinpath(*safe_relative(rel).parts) for rel, _ in files]  # all checked before any is made
-    for (rel, _), target in zip(files, targets):
-        if not _within(root, target.parent):  # checked before mkdir, which would follow the link
-            raise _linked_out(root, rel)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for (rel, data), target in zip(files, targets):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    """Replace output files, all or none (see `InPlace`)."""
+    with InPlace(output) as change:
+        change.write(files)
 
 
 def remove_in_place(output: Path, rels: list[str]) -> None:
-    """Remove output files the build no longer makes, and folders left empty."""
-    root = output.resolve()
-    for rel in rels:
-        target = output.joinpath(*safe_relative(rel).parts)
-        if not _within(root, target.parent):
-            continue  # inside a folder that is a link out of the output: not ours to delete
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        parent = target.parent
-        while parent != output:
+    """Remove output files the build no longer makes, and folders left empty; all or none."""
+    with InPlace(output) as change:
+        change.remove(rels)
+
+
+class InPlace:
+    """Changes to an output folder in place that happen all or none, across several writes and
+    removals (a build's pages, then its search index): `with InPlace(out) as change: …`.
+
+    Each new file is written to a temporary file beside its target first, and only when all of a
+    `write` are written are they renamed over their targets. Every file replaced or removed is
+    kept aside under a second name (a hard link, or a copy where the file system has none) until
+    the block ends; if it ends with an error — a full disk, a refused write, a failed rename,
+    Ctrl-C — everything is put back as it was. A kill leaves every file whole (old or new), and
+    the next build redoes the rest (its manifest is forgotten, see `cache.BuildCache.writing`).
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.root = output.resolve()
+        self._done: list[tuple[Path, str | None]] = []  # target, its previous file kept aside (None: it was new)
+
+    def __enter__(self) -> "InPlace":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            for _, kept in self._done:
+                if kept is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(kept)
+        else:
+            self._undo()
+        self._done = []
+
+    def _target(self, rel: str) -> Path:
+        target = self.root.joinpath(*safe_relative(rel).parts)
+        if not _within(self.root, target.parent):  # checked before mkdir, which would follow the link
+            raise _linked_out(self.root, rel)
+        return target
+
+    def write(self, files: list[tuple[str, bytes]]) -> None:
+        """Write every file to a temporary file, then rename each over its target."""
+        targets = [self._target(rel) for rel, _ in files]  # all checked before any is made
+        staged: list[tuple[str, Path]] = []
+        try:
+            for (_, data), target in zip(files, targets):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.chmod(tmp, 0o644)
+            for tmp, target in staged:
+                self._done.append((target, _set_aside(target)))
+                os.replace(tmp, target)
+        finally:
+            for tmp, _ in staged:  # those not renamed (after an error)
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def remove(self, rels: list[str]) -> None:
+        """Remove files, and the folders they leave empty; a file in a folder that is a link out
+        of the output is not ours to delete and stays."""
+        for rel in rels:
             try:
-                parent.rmdir()
-            except OSError:
-                break
-            parent = parent.parent
+                target = self._target(rel)
+            except UnsafeOutput:
+                continue
+            kept = _set_aside(target)
+            self._done.append((target, kept))
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            parent = target.parent
+            while parent != self.root:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+
+    def _undo(self) -> None:
+        """Put back every file replaced or removed, and remove every file added."""
+        for target, kept in reversed(self._done):
+            with contextlib.suppress(OSError):
+                if kept is not None:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(kept, target)
+                else:
+                    os.unlink(target)
+            if kept is not None:  # still there when the rename did nothing (the same file: never replaced)
+                with contextlib.suppress(OSError):
+                    os.unlink(kept)
+
+
+def _set_aside(target: Path) -> str | None:
+    """A second name for the file at `target` (a hard link, or a copy where links are not
+    supported), to put it back if a later step fails; None when there is no file yet."""
+    if not os.path.isfile(target) or os.path.islink(target):
+        return None
+    fd, aside = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    os.close(fd)
+    os.unlink(aside)
+    try:
+        os.link(target, aside)
+    except OSError:
+        shutil.copyfile(target, aside)
+    return aside
