@@ -251,3 +251,27 @@ def test_a_refused_read_is_not_called_a_write(sample_site: Path, tmp_path: Path,
     assert "base.html: Lỗi: không đọc được" in text and "không có quyền truy cập" in text, text
     assert "không ghi được" not in text
     assert not out.exists()
+
+
+def test_a_read_only_output_written_in_place_is_named_with_its_real_cause(sample_site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small change, written in place, into an output on a disk mounted read-only."""
+    out = tmp_path / "out"
+    Builder(sample_site, out, jobs=1).build(NOW)
+    before = tree_bytes(out)
+    write_items(sample_site, "A", 1)
+    real = os.open
+
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).startswith(str(out)) and flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real(path, flags, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse)
+    monkeypatch.setattr("site_builder.build.SWAP_SHARE", 0)
+    with pytest.raises(BuildFailed) as failed:
+        Builder(sample_site, out, jobs=1).build(NOW)
+    text = "\n".join(p.format() for p in failed.value.problems.errors)
+    assert text.startswith("out/") and ": Lỗi: không ghi được vào thư mục kết quả (ổ đĩa chỉ cho đọc)" in text, text
+    assert "quyền ghi" in text and "dung lượng" not in text, text
+    monkeypatch.undo()
+    assert_untouched(out, before)
