@@ -207,13 +207,13 @@ class Builder:
         self._unsaved = False  # the cache is written after the search index in a live build
 
     def _stats(self) -> delta.Stats:
-        """Size and modification time of every input (sources, site templates, theme)."""
+        """Size, modification and change time of every input (sources, site templates, theme)."""
         return delta.input_stats([self.source, self.source.resolve().parent / "themes", PACKAGE_THEMES])
 
     def _stamp(self, stats: delta.Stats) -> str:
         """One digest of every input's stats and of the code."""
         h = hashlib.sha256(f"{code_version()}|{self.include_drafts}|{self.portable}".encode())
-        h.update("\n".join(f"{path}|{mtime}|{size}" for path, (mtime, size) in sorted(stats.items())).encode())
+        h.update("\n".join(f"{path}|{stat}" for path, stat in sorted(stats.items())).encode())
         return h.hexdigest()
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
@@ -231,12 +231,13 @@ class Builder:
     def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
         """Load and check every source and plan every output file, writing nothing; raise
         `BuildFailed` with all problems found. `build` and `check` share it."""
-        problems = Problems(root=self.source)
-        escaping_links(self.source, problems)
-        if problems:  # before loading: a link out of the sources is never followed
-            raise BuildFailed(problems)
+        tree = Problems(root=self.source)
+        escaping_links(self.source, tree)
+        if tree:  # before loading: a link out of the sources is never followed
+            raise BuildFailed(tree)
         site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
         problems = site.problems
+        problems.items[:0] = tree.items  # its warnings (links in a loop)
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
@@ -249,6 +250,7 @@ class Builder:
                 problems.error(self.source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
                                "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
         check_published_names(self.source, [*site.media, *site.data_files], problems)
+        _check_readable([e.source for e in planned if isinstance(e, CopiedFile)], problems)
         if problems:
             raise BuildFailed(problems)
         return site, planned
@@ -268,6 +270,7 @@ class Builder:
         """Build; raise `BuildFailed` (writing nothing) when the sources have errors, `OutputBusy`
         when another build kept the output past `lock_timeout`."""
         try:
+            check_output(self.output, self.source)  # before the lock, whose file must not land in the sources
             with self._locked():
                 self._after_wait()
                 return self._build(now)
@@ -674,6 +677,17 @@ class Builder:
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _check_readable(paths: list[Path], problems: Problems) -> None:
+    """Files copied as they are (media, the theme's static files) are read only while writing:
+    one that cannot be opened is an error now, before anything is written, and in `check`."""
+    for path in paths:
+        try:
+            os.close(os.open(path, os.O_RDONLY))
+        except OSError as exc:
+            problems.error(path, None, f"không đọc được tệp ({reason(exc)}).",
+                           "Hãy kiểm tra tệp còn tồn tại và cho phép đọc (với người dùng chạy site-builder).")
 
 
 def _write_hint(exc: OSError) -> str:

@@ -70,7 +70,7 @@ class Manifest:
 @dataclass
 class _State:
     version: str
-    stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
@@ -156,14 +156,15 @@ class BuildCache:
             self._dirty = True
 
     def digest(self, path: Path) -> str:
-        """The file's content digest, re-read only when its size or modification time changed."""
+        """The file's content digest, re-read only when its size, modification or change time
+        changed (a new permission changes the last: a file made unreadable is read, and refused)."""
         stat = path.stat()
         key = str(path)
         known = self.state.stamps.get(key)
-        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size) and known[3:] == (stat.st_ctime_ns,):
             return known[2]
         value = digest_bytes(path.read_bytes())
-        self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value)
+        self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
         self._dirty = True
         return value
 

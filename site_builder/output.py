@@ -55,71 +55,54 @@ _POLL = 0.1
 class output_lock:  # noqa: N801 - used as `with output_lock(out):`
     """The output folder's lock: one writer at a time, across processes.
 
-    `flock` on `.<name>.lock` beside the output (where the staging folder goes too; the folder
-    holding the output itself when no file can be made there). The kernel releases it when its
-    process ends, however it ends, so a killed build never leaves a lock that blocks the next.
-    A second writer waits rather than fails: it is an editor's second command or `serve`'s rebuild,
-    and the first ends within seconds; `waiting` is called once, for the CLI to say so. Past
-    `timeout` it stops with `OutputBusy`, having written nothing.
+    `flock` on the folder holding the output (made if missing), which is where the staging folder
+    goes too: no lock file is left beside the output, a read-only parent still locks, and the
+    kernel releases the lock when its process ends, however it ends, so a killed build never
+    leaves a lock that blocks the next. (Two outputs in one folder therefore take turns.) A second
+    writer waits rather than fails: it is an editor's second command or `serve`'s rebuild, and
+    the first ends within seconds; `waiting` is called once, for the CLI to say so. Past `timeout`
+    it stops with `OutputBusy`, having written nothing. Where the file system has no locks
+    (some network shares), builds go on unlocked, as before.
     """
 
     def __init__(self, output: Path, timeout: float = LOCK_WAIT, waiting: Callable[[], None] | None = None) -> None:
         self.output = Path(os.path.abspath(output))
-        self.path = self.output.parent / f".{self.output.name}.lock"
         self.timeout, self.waiting = timeout, waiting
         self._fd: int | None = None
 
     def __enter__(self) -> "output_lock":
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.output.parent, os.O_RDONLY)
         deadline = time.monotonic() + self.timeout
         told = False
-        while True:
-            fd = self._open()
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                if time.monotonic() >= deadline:
-                    raise OutputBusy(f"thư mục kết quả {self.output} đang được một bản dựng khác ghi "
-                                     f"(đã chờ {self.timeout:.0f} giây).",
-                                     "Hãy chờ bản dựng kia (hoặc site-builder serve) xong rồi xây dựng lại.") from None
-                if not told and self.waiting is not None:
-                    self.waiting()
-                told = True
-                time.sleep(_POLL)
-                continue
-            except BaseException:
-                os.close(fd)
-                raise
-            if self._still_named(fd):
-                self._fd = fd
-                return self
-            os.close(fd)  # the lock file was removed and made again meanwhile: lock the new one
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise OutputBusy(f"thư mục kết quả {self.output} đang được một bản dựng khác ghi "
+                                         f"(đã chờ {self.timeout:.0f} giây).",
+                                         "Hãy chờ bản dựng kia (hoặc site-builder serve) xong rồi xây dựng lại.") from None
+                    if not told and self.waiting is not None:
+                        self.waiting()
+                    told = True
+                    time.sleep(_POLL)
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOLCK, errno.EBADF, errno.EINVAL, errno.EOPNOTSUPP):
+                        raise
+                    break  # no locks on this file system
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._fd is not None:
             os.close(self._fd)  # releases the lock
             self._fd = None
-
-    def _open(self) -> int:
-        """The lock file, made if missing; the output's parent folder where it cannot be made."""
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise
-        try:
-            return os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return os.open(self.output.parent, os.O_RDONLY)
-
-    def _still_named(self, fd: int) -> bool:
-        """True when `fd` is the file now at the lock's path (or the parent folder, used instead)."""
-        try:
-            named = os.stat(self.path)
-        except FileNotFoundError:
-            return os.path.samestat(os.fstat(fd), os.stat(self.output.parent))
-        return os.path.samestat(os.fstat(fd), named)
 
 
 def check_output(output: Path, source: Path) -> None:
