@@ -482,9 +482,9 @@ class Builder:
               search: SearchIndex | None, problems: Problems, env: Any) -> tuple[WriteReport, dict[str, Any], int, float]:
         global _RENDER
         writer = OutputWriter(self.output)
-        writer.begin()
         produced: dict[str, Any] = {}
         try:
+            writer.begin()  # inside: Ctrl-C just after the staging folder is made removes it too
             todo_paths = {e.path for e in todo}
             for entry in files:
                 if entry.path not in todo_paths and not writer.keep(entry.path):

@@ -2,7 +2,9 @@
 never leave a staging folder behind and never block the builds after them."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -81,3 +83,56 @@ def test_a_waiting_build_goes_on_when_the_lock_is_released(sample_site: Path, tm
     threading.Timer(0.5, held.__exit__, (None, None, None)).start()
     result = Builder(sample_site, out, jobs=1, lock_timeout=60).build(NOW)
     assert result.report.written > 0 and (out / "index.html").is_file()
+
+
+def test_a_build_while_serve_waits_to_index(tmp_path: Path, references: dict[str, dict[str, bytes]]) -> None:
+    """`serve` writes pages, then indexes them a moment later; a `build` run in between (by
+    another process) waits for nothing and leaves a whole site, which `serve`'s indexing then
+    completes without undoing it."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    write_items(source, "A", 10)
+    out = tmp_path / "out"
+    live = Builder(source, out, jobs=1)
+    live.defer_search, live.live = True, True
+    live.build()
+    live.index_search()
+    write_items(source, "B", 10)
+    live.build()  # pages written, index due
+    other = subprocess.run(command(source, out), cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert other.returncode == 0, other.stderr
+    assert tree_bytes(out) == references["B"]
+    live.index_search()
+    assert tree_bytes(out) == references["B"]
+    after = subprocess.run(command(source, out), cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0 and tree_bytes(out) == references["B"], after.stderr
+
+
+def test_ctrl_c_in_a_real_build_leaves_the_output_whole(tmp_path: Path, references: dict[str, dict[str, bytes]]) -> None:
+    """SIGINT to the build's whole process group (what Ctrl-C in a terminal sends), workers
+    included, while it renders into staging: the old output stays, nothing is left beside it."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    write_items(source, "A", 10)
+    out = tmp_path / "out"
+    subprocess.run(command(source, out), cwd=REPO, check=True, capture_output=True, timeout=300)
+    for trial in range(3):
+        write_items(source, "B" if trial % 2 == 0 else "A", 10)
+        shutil.rmtree(tmp_path / ".cache")  # no manifest: the whole site goes through staging
+        before = tree_bytes(out)
+        process = subprocess.Popen(command(source, out), cwd=REPO, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not staging_of(out).exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert process.poll() is None, "the build ended before it was interrupted"
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+        now = tree_bytes(out)
+        assert now == before or now == references["B" if trial % 2 == 0 else "A"], trial
+        assert not staging_of(out).exists()
+        with output_lock(out, timeout=0):
+            pass
+        again = subprocess.run(command(source, out), cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+        assert tree_bytes(out) == references["B" if trial % 2 == 0 else "A"]
