@@ -24,7 +24,7 @@ from .cache import BuildCache, Manifest, cache_folder, code_version, digest_byte
 from .errors import BuildFailed, Problems, SourceError
 from .oserrors import reason
 from .output import (
-    LOCK_WAIT, MARKER, InPlace, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, safe_relative,
+    LOCK_WAIT, MARKER, TEMPORARY, InPlace, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, safe_relative,
     write_many_in_place,
 )
 from . import delta
@@ -544,7 +544,8 @@ class Builder:
         written = len(changed)
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
-        stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
+        stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths
+                       and (not p.startswith(".") or p.startswith(TEMPORARY)))
         if changed or stale:
             self.cache.writing(self.output)
         search_seconds = 0.0

@@ -28,6 +28,7 @@ from typing import Callable
 
 
 MARKER = ".site-builder-output"
+TEMPORARY = ".tmp-"  # files of an in-place write a kill left behind; the next build removes them
 MARKER_TEXT = "Thư mục này do site-builder tạo ra; mỗi lần xây dựng sẽ thay toàn bộ nội dung.\n"
 
 
@@ -237,7 +238,7 @@ class OutputWriter:
         if self.output.is_dir():
             for path in sorted(self.output.rglob("*")):
                 rel = path.relative_to(self.output).as_posix()
-                if rel.startswith("."):
+                if rel.startswith(".") and not rel.startswith(TEMPORARY):
                     if "/" not in rel and rel != MARKER:
                         _keep(path, self.staging / rel)
                     continue
@@ -386,7 +387,7 @@ class InPlace:
         try:
             for (_, data), target in zip(files, targets):
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
                 staged.append((tmp, target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -438,7 +439,7 @@ def _set_aside(target: Path) -> str | None:
     supported), to put it back if a later step fails; None when there is no file yet."""
     if not os.path.isfile(target) or os.path.islink(target):
         return None
-    fd, aside = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    fd, aside = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
     os.close(fd)
     os.unlink(aside)
     try:

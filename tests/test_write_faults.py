@@ -275,3 +275,20 @@ def test_a_read_only_output_written_in_place_is_named_with_its_real_cause(sample
     assert "quyền ghi" in text and "dung lượng" not in text, text
     monkeypatch.undo()
     assert_untouched(out, before)
+
+
+@pytest.mark.parametrize("path", ["staging", "in-place"])
+def test_temporary_files_left_by_a_killed_build_are_removed(sample_site: Path, tmp_path: Path, path: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill during in-place writes leaves `.tmp-…` files (new files not yet renamed, old ones
+    kept aside); the next build removes them, top level too, and keeps the site's own hidden files."""
+    out = tmp_path / "out"
+    Builder(sample_site, out, jobs=1).build(NOW)
+    for rel in (".tmp-abc123", "tin-tuc/.tmp-def456"):
+        (out / rel).write_text("dở dang", encoding="utf-8")
+    (out / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
+    monkeypatch.setattr("site_builder.build.SWAP_SHARE", 10_000 if path == "staging" else 0)
+    write_items(sample_site, "A", 1)
+    Builder(sample_site, out, jobs=1).build(NOW)
+    assert not (out / ".tmp-abc123").exists() and not (out / "tin-tuc/.tmp-def456").exists()
+    assert (out / ".htaccess").read_text(encoding="utf-8") == "Options -Indexes\n"
