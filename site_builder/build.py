@@ -238,6 +238,9 @@ class Builder:
         site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
         problems = site.problems
         problems.items[:0] = tree.items  # its warnings (links in a loop)
+        if not _check_readable(sorted(p for folder in theme_dirs(site) for p in folder.rglob("*") if p.is_file()),
+                               problems):
+            raise BuildFailed(problems)  # one error per template, not one per page that uses it
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
@@ -680,15 +683,19 @@ class Builder:
             self.progress(done, total)
 
 
-def _check_readable(paths: list[Path], problems: Problems) -> None:
-    """Files copied as they are (media, the theme's static files) are read only while writing:
-    one that cannot be opened is an error now, before anything is written, and in `check`."""
+def _check_readable(paths: list[Path], problems: Problems) -> bool:
+    """Files read only while rendering or writing (templates, media, the theme's static files):
+    one that cannot be opened is an error now, before anything is written, and in `check`.
+    False when one could not."""
+    readable = True
     for path in paths:
         try:
             os.close(os.open(path, os.O_RDONLY))
         except OSError as exc:
+            readable = False
             problems.error(path, None, f"không đọc được tệp ({reason(exc)}).",
                            "Hãy kiểm tra tệp còn tồn tại và cho phép đọc (với người dùng chạy site-builder).")
+    return readable
 
 
 def _write_hint(exc: OSError) -> str:
@@ -739,12 +746,15 @@ def check(source: Path, include_drafts: bool = False, now: datetime | None = Non
     """Everything a build checks (sources, links, paths, every template rendered in memory),
     writing nothing: no output, no cache. Raises `BuildFailed` on errors; returns the warnings."""
     builder = Builder(source, source.parent / "output", include_drafts, jobs=1, use_cache=False, portable=portable)
-    site, planned = builder.plan(now or datetime.now(timezone.utc))
-    problems = site.problems
-    env = make_environment(site, portable)
-    for entry in planned:
-        if isinstance(entry, (PlannedPage, GeneratedFile)):
-            _produce(entry, env, site, problems)
+    try:
+        site, planned = builder.plan(now or datetime.now(timezone.utc))
+        problems = site.problems
+        env = make_environment(site, portable)
+        for entry in planned:
+            if isinstance(entry, (PlannedPage, GeneratedFile)):
+                _produce(entry, env, site, problems)
+    except OSError as exc:  # check writes nothing: a read it was refused
+        raise BuildFailed(builder._system_problem(exc)) from exc
     if problems:
         raise BuildFailed(problems)
     return problems

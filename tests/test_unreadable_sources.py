@@ -136,3 +136,26 @@ def test_a_file_made_unreadable_after_a_build_is_noticed(sample_site: Path, tmp_
         Builder(sample_site, out, jobs=1).build(NOW)
     assert f"{item.relative_to(sample_site.parent).as_posix()}: Lỗi: không đọc được tệp" in messages(failed.value)
     item.chmod(0o644)
+
+
+def test_check_names_an_unreadable_template_as_a_read(sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` reads only: a template it cannot open is "không đọc được", never a write problem."""
+    template = sample_site / "templates/base.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text((Path(__file__).parent.parent / "themes/default/templates/base.html").read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    refuse(monkeypatch, template)
+    real_read, real_open = Path.read_bytes, open
+
+    def open_(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(file, int) and os.path.abspath(os.fspath(file)) == str(template):
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr("builtins.open", open_)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(
+        PermissionError(errno.EACCES, "Permission denied", str(self))) if self == template else real_read(self))
+    with pytest.raises(BuildFailed) as failed:
+        check(sample_site, now=NOW)
+    text = messages(failed.value)
+    assert "content/templates/base.html: Lỗi: không đọc được" in text and "không có quyền truy cập" in text, text
+    assert "ghi" not in text.split("\n")[0]
