@@ -136,3 +136,15 @@ def test_ctrl_c_in_a_real_build_leaves_the_output_whole(tmp_path: Path, referenc
         again = subprocess.run(command(source, out), cwd=REPO, capture_output=True, text=True, timeout=300)
         assert again.returncode == 0, again.stderr
         assert tree_bytes(out) == references["B" if trial % 2 == 0 else "A"]
+
+
+def test_the_command_line_says_it_waits(sample_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with output_lock(out):
+        process = subprocess.Popen(command(sample_site, out), cwd=REPO, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert process.poll() is None, "the build did not wait"
+    assert process.wait(timeout=300) == 0
+    assert "Đang chờ bản dựng khác ghi xong thư mục kết quả…" in process.stderr.read()  # type: ignore[union-attr]
+    assert (out / "index.html").is_file()
