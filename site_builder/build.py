@@ -9,6 +9,7 @@ memory first and then replaces the changed files one by one, each atomically.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import os
 import shutil
@@ -21,8 +22,10 @@ from typing import Any, Callable
 
 from .cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from .errors import BuildFailed, Problems, SourceError
+from .oserrors import reason
 from .output import (
-    MARKER, OutputWriter, UnsafePath, WriteReport, check_output, remove_in_place, safe_relative, write_many_in_place,
+    LOCK_WAIT, MARKER, TEMPORARY, InPlace, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, safe_relative,
+    write_many_in_place,
 )
 from . import delta
 from .content import listing_fields, load_some_items, placement_fields
@@ -185,8 +188,10 @@ class Builder:
 
     def __init__(self, source: Path, output: Path, include_drafts: bool = False,
                  progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True,
-                 portable: bool = False) -> None:
+                 portable: bool = False, lock_timeout: float = LOCK_WAIT,
+                 waiting: Callable[[], None] | None = None) -> None:
         self.source, self.output = source, output
+        self.lock_timeout, self.waiting = lock_timeout, waiting  # see `output.output_lock`
         self.include_drafts = include_drafts
         self.portable = portable  # links end in index.html: the output works opened from disk
         self.progress = progress
@@ -204,13 +209,13 @@ class Builder:
         self.addresses_from = self.cache  # where the addresses of the last builds are read (moved items)
 
     def _stats(self) -> delta.Stats:
-        """Size and modification time of every input (sources, site templates, theme)."""
+        """Size, modification and change time of every input (sources, site templates, theme)."""
         return delta.input_stats([self.source, self.source.resolve().parent / "themes", PACKAGE_THEMES])
 
     def _stamp(self, stats: delta.Stats) -> str:
         """One digest of every input's stats and of the code."""
         h = hashlib.sha256(f"{code_version()}|{self.include_drafts}|{self.portable}".encode())
-        h.update("\n".join(f"{path}|{mtime}|{size}" for path, (mtime, size) in sorted(stats.items())).encode())
+        h.update("\n".join(f"{path}|{stat}" for path, stat in sorted(stats.items())).encode())
         return h.hexdigest()
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
@@ -228,12 +233,16 @@ class Builder:
     def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
         """Load and check every source and plan every output file, writing nothing; raise
         `BuildFailed` with all problems found. `build` and `check` share it."""
-        problems = Problems(root=self.source)
-        escaping_links(self.source, problems)
-        if problems:  # before loading: a link out of the sources is never followed
-            raise BuildFailed(problems)
+        tree = Problems(root=self.source)
+        escaping_links(self.source, tree)
+        if tree:  # before loading: a link out of the sources is never followed
+            raise BuildFailed(tree)
         site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
         problems = site.problems
+        problems.items[:0] = tree.items  # its warnings (links in a loop)
+        if not _check_readable(sorted(p for folder in theme_dirs(site) for p in folder.rglob("*") if p.is_file()),
+                               problems):
+            raise BuildFailed(problems)  # one error per template, not one per page that uses it
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
@@ -246,14 +255,57 @@ class Builder:
                 problems.error(self.source / entry.origin, None, f'đường dẫn "{entry.path}" nằm ngoài thư mục kết quả.',
                                "Hãy đổi tên tệp hoặc slug, chỉ dùng chữ, số và dấu gạch ngang.")
         check_published_names(self.source, [*site.media, *site.data_files], problems)
+        _check_readable([e.source for e in planned if isinstance(e, CopiedFile)], problems)
         if problems:
             raise BuildFailed(problems)
         if not self.include_drafts:
             moved_items(site, planned, self.addresses_from.published(self.output), problems)
         return site, planned
 
+    def _locked(self) -> output_lock:
+        """The output's lock, for a whole build or indexing run (see `output.output_lock`)."""
+        return output_lock(self.output, self.lock_timeout, self.waiting)
+
+    def _after_wait(self) -> None:
+        """Once the lock is held: if another process saved the cache since this one read it (a
+        `build` run while `serve` waited), what this process remembers may no longer describe the
+        output; start again from the cache on disk."""
+        if self.cache.reload_if_changed():
+            self.snapshot = None
+
     def build(self, now: datetime | None = None) -> BuildResult:
-        """Build; raise `BuildFailed` (writing nothing) when the sources have errors."""
+        """Build; raise `BuildFailed` (writing nothing) when the sources have errors, `OutputBusy`
+        when another build kept the output past `lock_timeout`."""
+        try:
+            check_output(self.output, self.source)  # before the lock, whose file must not land in the sources
+            with self._locked():
+                self._after_wait()
+                return self._build(now)
+        except OSError as exc:
+            raise BuildFailed(self._system_problem(exc)) from exc
+
+    def _system_problem(self, exc: OSError) -> Problems:
+        """A refused read or write as an error naming the real file or folder and the real cause
+        (`oserrors`), with what to do; a write into the output is told apart from a read of a source."""
+        problems = Problems(root=self.source)
+        name = exc.filename if isinstance(exc.filename, str) and os.sep in exc.filename else None
+        where = Path(os.path.abspath(name)) if name else Path(os.path.abspath(self.output))
+        output = Path(os.path.abspath(self.output))
+        ours = [output, output.parent / f".{output.name}.staging", output.parent / f".{output.name}.old",
+                output.parent / f".{output.name}.lock"]
+        if name is None or where == output.parent or any(where.is_relative_to(p) for p in ours):
+            problems.error(where, None, f"không ghi được vào thư mục kết quả ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           _write_hint(exc))
+        elif where.is_relative_to(cache_folder(self.source)):
+            problems.error(where, None, f"không ghi được bộ nhớ đệm ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           _write_hint(exc))
+        else:
+            problems.error(where, None, f"không đọc được ({reason(exc)}). Trang cũ vẫn giữ nguyên.",
+                           "Hãy kiểm tra tệp hay thư mục này còn tồn tại và cho phép đọc "
+                           "(với người dùng chạy site-builder), rồi xây dựng lại.")
+        return problems
+
+    def _build(self, now: datetime | None = None) -> BuildResult:
         started = time.perf_counter()
         now = now or datetime.now(timezone.utc)
         stats = self._stats()
@@ -426,7 +478,7 @@ class Builder:
         self.snapshot = dataclasses.replace(snap, site=new_site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env)
         if self.pending_search is not None and not self.defer_search:
-            search_seconds = self.index_search()
+            search_seconds = self._index_search()  # the lock is held already
         else:
             self._save_cache(new_problems)
         return BuildResult(snap.pages, WriteReport(len(changed), len(files) - len(changed), 0),
@@ -439,9 +491,9 @@ class Builder:
               search: SearchIndex | None, problems: Problems, env: Any) -> tuple[WriteReport, dict[str, Any], int, float]:
         global _RENDER
         writer = OutputWriter(self.output)
-        writer.begin()
         produced: dict[str, Any] = {}
         try:
+            writer.begin()  # inside: Ctrl-C just after the staging folder is made removes it too
             todo_paths = {e.path for e in todo}
             for entry in files:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
@@ -501,24 +553,27 @@ class Builder:
         written = len(changed)
         planned_paths = {e.path for e in files}
         search_paths = {p for p in manifest.entries if p.startswith("pagefind/")} | {"tim-kiem/bo-loc.json"}
-        stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths and not p.startswith("."))
+        stale = sorted(p for p in existing if p not in planned_paths and p not in search_paths
+                       and (not p.startswith(".") or p.startswith(TEMPORARY)))
         if changed or stale:
             self.cache.writing(self.output)
-        write_many_in_place(self.output, changed)
-        remove_in_place(self.output, stale)  # before indexing: a removed page must not be found
-        touched = _shards_touched([p for p, _ in changed] + stale)
-        if search is None:  # deferred to `index_search`
-            self._pending_shards(touched)
         search_seconds = 0.0
-        if search is not None and (touched or SEARCH_KEY not in manifest.entries):
-            started = time.perf_counter()
-            only = touched if SEARCH_KEY in manifest.entries else None
-            bundle_changed, old_bundle, bundle = self._index_output(search, only, manifest, existing, problems)
-            produced.update(bundle)
-            written += bundle_changed
-            produced[SEARCH_KEY] = "done"
-            stale += old_bundle
-            search_seconds = time.perf_counter() - started
+        with InPlace(self.output) as change:  # pages and index together, or nothing
+            change.write(changed)
+            change.remove(stale)  # before indexing: a removed page must not be found
+            touched = _shards_touched([p for p, _ in changed] + stale)
+            if search is None:  # deferred to `index_search`
+                self._pending_shards(touched)
+            if search is not None and (touched or SEARCH_KEY not in manifest.entries):
+                started = time.perf_counter()
+                only = touched if SEARCH_KEY in manifest.entries else None
+                bundle_changed, old_bundle, bundle = self._index_output(search, only, manifest, existing, problems,
+                                                                        change)
+                produced.update(bundle)
+                written += bundle_changed
+                produced[SEARCH_KEY] = "done"
+                stale += old_bundle
+                search_seconds = time.perf_counter() - started
         return WriteReport(written, len(files) - written, len(stale)), produced, len(digests), search_seconds
 
     def _render_changed(self, todo: list[Planned], env: Any, site: Site, manifest: Manifest,
@@ -550,6 +605,14 @@ class Builder:
         """Index the output written by a build with `defer_search` (only the parts of the index
         whose pages changed); returns the seconds it took. Raises `BuildFailed` if Pagefind fails.
         A live build's cache is saved here, after it."""
+        try:
+            with self._locked():
+                self._after_wait()
+                return self._index_search()
+        except OSError as exc:
+            raise BuildFailed(self._system_problem(exc)) from exc
+
+    def _index_search(self) -> float:
         search, self.pending_search = self.pending_search, None
         only, self.shards_due = self.shards_due, set()
         try:
@@ -580,9 +643,12 @@ class Builder:
                 self.cache.save()
 
     def _index_output(self, search: SearchIndex, only: set[str] | None, manifest: Manifest, existing: set[str],
-                      problems: Problems) -> tuple[int, list[str], dict[str, str]]:
+                      problems: Problems, change: InPlace | None = None) -> tuple[int, list[str], dict[str, str]]:
         """Index parts of the output in place: (files written, files removed, digest of every file
-        of the bundle now in the output)."""
+        of the bundle now in the output). Written as part of `change`, or all or none by itself."""
+        if change is None:
+            with InPlace(self.output) as own:
+                return self._index_output(search, only, manifest, existing, problems, own)
         bundle = self._search(self.output, search, problems, only)
         if problems or bundle is None:
             raise BuildFailed(problems)
@@ -597,9 +663,9 @@ class Builder:
                 produced[path] = value[1]
         if changed:
             self.cache.writing(self.output)
-        write_many_in_place(self.output, changed)
+        change.write(changed)
         old = sorted(p for p in existing if bundle.stale(p))
-        remove_in_place(self.output, old)
+        change.remove(old)
         return len(changed), old, produced
 
     def _search(self, folder: Path, search: SearchIndex, problems: Problems,
@@ -621,6 +687,34 @@ class Builder:
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _check_readable(paths: list[Path], problems: Problems) -> bool:
+    """Files read only while rendering or writing (templates, media, the theme's static files):
+    one that cannot be opened is an error now, before anything is written, and in `check`.
+    False when one could not."""
+    readable = True
+    for path in paths:
+        try:
+            os.close(os.open(path, os.O_RDONLY))
+        except OSError as exc:
+            readable = False
+            problems.error(path, None, f"không đọc được tệp ({reason(exc)}).",
+                           "Hãy kiểm tra tệp còn tồn tại và cho phép đọc (với người dùng chạy site-builder).")
+    return readable
+
+
+def _write_hint(exc: OSError) -> str:
+    """What to do about a refused write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "Hãy giải phóng dung lượng đĩa (hoặc xin thêm hạn mức) rồi xây dựng lại."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ("Hãy cấp quyền ghi cho thư mục này (và thư mục chứa nó), hoặc chọn --output ở chỗ khác, "
+                "rồi xây dựng lại.")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return ("Trên đường dẫn này có một tệp ở chỗ lẽ ra là thư mục; hãy đổi tên hoặc xóa tệp đó, "
+                "hoặc chọn --output khác, rồi xây dựng lại.")
+    return "Hãy kiểm tra ổ đĩa và thư mục này rồi xây dựng lại."
 
 
 def _shards_touched(paths: list[str]) -> set[str]:
@@ -645,10 +739,12 @@ def _unpublished(site: Site) -> set[str]:
 
 
 def build(source: Path, output: Path, include_drafts: bool = False, now: datetime | None = None,
-          progress: Progress | None = None, portable: bool = False) -> BuildResult:
+          progress: Progress | None = None, portable: bool = False,
+          waiting: Callable[[], None] | None = None) -> BuildResult:
     """Build the site from `source` into `output`; raise `BuildFailed` and write nothing on errors.
-    `portable` writes links to `…/index.html`, for opening the output from disk."""
-    return Builder(source, output, include_drafts, progress, portable=portable).build(now)
+    `portable` writes links to `…/index.html`, for opening the output from disk; `waiting` is
+    called once if another build holds the output (this one waits for it)."""
+    return Builder(source, output, include_drafts, progress, portable=portable, waiting=waiting).build(now)
 
 
 def check(source: Path, include_drafts: bool = False, now: datetime | None = None,
@@ -657,12 +753,15 @@ def check(source: Path, include_drafts: bool = False, now: datetime | None = Non
     writing nothing: no output, no cache. Raises `BuildFailed` on errors; returns the warnings."""
     builder = Builder(source, source.parent / "output", include_drafts, jobs=1, use_cache=False, portable=portable)
     builder.addresses_from = BuildCache(cache_folder(source))  # read only: check writes no cache
-    site, planned = builder.plan(now or datetime.now(timezone.utc))
-    problems = site.problems
-    env = make_environment(site, portable)
-    for entry in planned:
-        if isinstance(entry, (PlannedPage, GeneratedFile)):
-            _produce(entry, env, site, problems)
+    try:
+        site, planned = builder.plan(now or datetime.now(timezone.utc))
+        problems = site.problems
+        env = make_environment(site, portable)
+        for entry in planned:
+            if isinstance(entry, (PlannedPage, GeneratedFile)):
+                _produce(entry, env, site, problems)
+    except OSError as exc:  # check writes nothing: a read it was refused
+        raise BuildFailed(builder._system_problem(exc)) from exc
     if problems:
         raise BuildFailed(problems)
     return problems

@@ -8,7 +8,9 @@ Everything is keyed by the version of this code, so a new release starts from sc
 Before a build changes an output folder it leaves a small marker file; the marker goes only when
 the cache, with the new manifest, is safely saved. A build killed in between (or a cache that
 could not be saved) therefore leaves the marker, and the next build forgets that folder's
-manifest and rebuilds it whole instead of trusting a manifest that no longer describes it.
+manifest and rebuilds it whole instead of trusting a manifest that no longer describes it. A save
+removes only the markers this process read or wrote: another build's, into another output of the
+same sources, stays until that build saves.
 """
 from __future__ import annotations
 
@@ -68,7 +70,7 @@ class Manifest:
 @dataclass
 class _State:
     version: str
-    stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
@@ -83,6 +85,8 @@ class BuildCache:
         self.folder = folder
         self._state: _State | None = None
         self._dirty = False
+        self._markers: set[Path] = set()  # applied when read, or written by `writing`
+        self._seen: tuple[int, int, int] | None = None  # the cache file as last read or written
 
     @property
     def state(self) -> _State:
@@ -99,8 +103,17 @@ class BuildCache:
     def _quick_file(self) -> Path | None:
         return self.folder / "last-build.pickle" if self.folder else None
 
+    def reload_if_changed(self) -> bool:
+        """Forget what was read from the cache if another process has saved it since (True then):
+        a long-lived build (`serve`) must not overwrite a newer cache with what it remembers."""
+        if self._state is None or _signature(self._file()) == self._seen:
+            return False
+        self._state, self._dirty, self._markers = None, False, set()
+        return True
+
     def _load(self) -> _State:
         path = self._file()
+        self._seen = _signature(path)
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
@@ -122,6 +135,7 @@ class BuildCache:
         if marker is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(output.resolve()), encoding="utf-8")
+            self._markers.add(marker)
             _sync_folder(marker.parent)
 
     def _apply_markers(self) -> None:
@@ -129,6 +143,7 @@ class BuildCache:
         if self.folder is None or not self.folder.is_dir():
             return
         for marker in self.folder.glob("writing-*"):
+            self._markers.add(marker)
             try:
                 output = marker.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
@@ -143,14 +158,15 @@ class BuildCache:
             self._dirty = True
 
     def digest(self, path: Path) -> str:
-        """The file's content digest, re-read only when its size or modification time changed."""
+        """The file's content digest, re-read only when its size, modification or change time
+        changed (a new permission changes the last: a file made unreadable is read, and refused)."""
         stat = path.stat()
         key = str(path)
         known = self.state.stamps.get(key)
-        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size) and known[3:] == (stat.st_ctime_ns,):
             return known[2]
         value = digest_bytes(path.read_bytes())
-        self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value)
+        self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
         self._dirty = True
         return value
 
@@ -226,6 +242,7 @@ class BuildCache:
                     os.fsync(handle.fileno())
                 os.replace(tmp, path)
                 tmp = None
+                self._seen = _signature(path)
                 quick = self._quick_file()
                 assert quick is not None
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
@@ -235,8 +252,9 @@ class BuildCache:
                     os.fsync(handle.fileno())
                 os.replace(tmp, quick)
                 tmp = None
-                for marker in path.parent.glob("writing-*"):
+                for marker in self._markers:
                     marker.unlink(missing_ok=True)
+                self._markers.clear()
                 self._dirty = False
         except OSError:
             if tmp is not None:
@@ -244,6 +262,15 @@ class BuildCache:
                     os.unlink(tmp)
             return False
         return True
+
+
+def _signature(path: Path | None) -> tuple[int, int, int] | None:
+    """Which version of a file is there (inode, modification time, size); None when none is."""
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat is not None else None
 
 
 def _sync_folder(folder: Path) -> None:

@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     try:
         result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine(),
-                       portable=args.portable)
+                       portable=args.portable,
+                       waiting=lambda: print("Đang chờ bản dựng khác ghi xong thư mục kết quả…", file=sys.stderr))
     except BuildFailed as failed:
         print_problems(failed.problems)
         return EXIT_CONTENT

@@ -24,22 +24,30 @@ from .content import Item
 from .errors import Problems, SourceError
 from .pages import Planned, PlannedPage, SearchIndex
 from .site import Site, Term
-from .sources import walk_files
+from .sources import Trouble, walk_files
 
 NEWS_SUFFIXES = (".md", ".markdown")
-Stats = dict[str, tuple[int, int]]
+Stats = dict[str, tuple[int, int, int]]
+UNREADABLE, LOOP = (-1, -1, -1), (-2, -2, -2)
 
 
 def input_stats(roots: Iterable[Path]) -> Stats:
-    """Modification time and size of every file under `roots`, by path: what a change is seen by."""
+    """Modification time, size and change time (a new permission changes it) of every file under
+    `roots`, by path: what a change is seen by. A file or folder that cannot be read, a link to
+    nothing and a link in a loop are listed too, under marks of their own, so a build that finds
+    one added since the last is not "nothing changed"."""
     stats: Stats = {}
     for root in dict.fromkeys(roots):
-        for _, entry in walk_files(str(root), follow_links=True):
+        troubles: list[Trouble] = []
+        for _, entry in walk_files(str(root), follow_links=True, troubles=troubles):
             try:
                 stat = entry.stat()
             except OSError:
+                stats[entry.path] = UNREADABLE
                 continue
-            stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            stats[entry.path] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns)
+        for trouble in troubles:
+            stats[trouble.path] = LOOP if trouble.loop else UNREADABLE
     return stats
 
 

@@ -7,21 +7,28 @@ swap is one atomic exchange of the two folders (`renameat2`), elsewhere two rena
 next build completes if a kill falls between them. Top-level hidden files of the output
 (`.gitkeep`, `.htaccess`, `.well-known/`) are kept.
 
-Nothing is ever written through a symbolic link found in the output folder.
+Nothing is ever written through a symbolic link found in the output folder. One writer at a time:
+every build holds the output's lock (`output_lock`) while it reads the cache and writes.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import ctypes.util
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import Callable
 
 
 MARKER = ".site-builder-output"
+TEMPORARY = ".tmp-"  # files of an in-place write a kill left behind; the next build removes them
 MARKER_TEXT = "Thư mục này do site-builder tạo ra; mỗi lần xây dựng sẽ thay toàn bộ nội dung.\n"
 
 
@@ -38,9 +45,73 @@ class UnsafeOutput(ValueError):
         self.hint = hint
 
 
+class OutputBusy(UnsafeOutput):
+    """Another build (or `serve`) kept the output folder's lock past the time a build waits."""
+
+
+LOCK_WAIT = 600.0  # seconds: longer than a cold build of a large site
+_POLL = 0.1
+
+
+class output_lock:  # noqa: N801 - used as `with output_lock(out):`
+    """The output folder's lock: one writer at a time, across processes.
+
+    `flock` on the folder holding the output (made if missing), which is where the staging folder
+    goes too: no lock file is left beside the output, a read-only parent still locks, and the
+    kernel releases the lock when its process ends, however it ends, so a killed build never
+    leaves a lock that blocks the next. (Two outputs in one folder therefore take turns.) A second
+    writer waits rather than fails: it is an editor's second command or `serve`'s rebuild, and
+    the first ends within seconds; `waiting` is called once, for the CLI to say so. Past `timeout`
+    it stops with `OutputBusy`, having written nothing. Where the file system has no locks
+    (some network shares), builds go on unlocked, as before.
+    """
+
+    def __init__(self, output: Path, timeout: float = LOCK_WAIT, waiting: Callable[[], None] | None = None) -> None:
+        self.output = Path(os.path.abspath(output))
+        self.timeout, self.waiting = timeout, waiting
+        self._fd: int | None = None
+
+    def __enter__(self) -> "output_lock":
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.output.parent, os.O_RDONLY)
+        deadline = time.monotonic() + self.timeout
+        told = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise OutputBusy(f"thư mục kết quả {self.output} đang được một bản dựng khác ghi "
+                                         f"(đã chờ {self.timeout:.0f} giây).",
+                                         "Hãy chờ bản dựng kia (hoặc site-builder serve) xong rồi xây dựng lại.") from None
+                    if not told and self.waiting is not None:
+                        self.waiting()
+                    told = True
+                    time.sleep(_POLL)
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOLCK, errno.EBADF, errno.EINVAL, errno.EOPNOTSUPP):
+                        raise
+                    break  # no locks on this file system
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # releases the lock
+            self._fd = None
+
+
 def check_output(output: Path, source: Path) -> None:
     """Refuse an output folder that is, contains or lies inside the sources, or holds foreign files."""
     out, src = output.resolve(), source.resolve()
+    if os.path.lexists(output) and not output.is_dir():
+        raise UnsafeOutput(f"thư mục kết quả {output} là một tệp, không phải thư mục.",
+                           "Hãy đổi tên hoặc xóa tệp đó, hoặc chọn một đường dẫn khác cho --output.")
     if out == src or src.is_relative_to(out) or out.is_relative_to(src):
         raise UnsafeOutput(f"thư mục kết quả {output} trùng hoặc chứa thư mục nguồn {source}.",
                            "Hãy chọn một thư mục kết quả riêng, ví dụ --output output.")
@@ -89,16 +160,15 @@ class OutputWriter:
 
     def begin(self) -> None:
         self._recover()
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+        remove(self.staging)  # left by a killed build: a folder, or anything else under its name
         self.staging.mkdir(parents=True)
         (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     def _recover(self) -> None:
         """Finish a swap that a killed build left half done."""
-        if self.old.exists():
-            if self.output.exists():
-                shutil.rmtree(self.old)
+        if os.path.lexists(self.old):
+            if os.path.lexists(self.output) or not self.old.is_dir() or self.old.is_symlink():
+                remove(self.old)
             else:
                 self.old.rename(self.output)
 
@@ -159,7 +229,8 @@ class OutputWriter:
         self.written += 1
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            remove(self.staging)
 
     def commit(self) -> WriteReport:
         """Swap staging in; if nothing differs from the previous output, leave it untouched."""
@@ -167,7 +238,7 @@ class OutputWriter:
         if self.output.is_dir():
             for path in sorted(self.output.rglob("*")):
                 rel = path.relative_to(self.output).as_posix()
-                if rel.startswith("."):
+                if rel.startswith(".") and not rel.startswith(TEMPORARY):
                     if "/" not in rel and rel != MARKER:
                         _keep(path, self.staging / rel)
                     continue
@@ -178,13 +249,43 @@ class OutputWriter:
             self.abort()
             return report
         if self.output.exists() and _exchange(self.staging, self.output):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now the previous output
+            self.abort()  # the staging folder's name now holds the previous output
             return report
         if self.output.exists():
             self.output.rename(self.old)
-        self.staging.rename(self.output)
-        shutil.rmtree(self.old, ignore_errors=True)
+        try:
+            self.staging.rename(self.output)
+        except BaseException:
+            if os.path.lexists(self.old) and not os.path.lexists(self.output):
+                self.old.rename(self.output)  # put the previous output back
+            raise
+        with contextlib.suppress(OSError):
+            remove(self.old)
         return report
+
+
+def remove(path: Path) -> None:
+    """Remove whatever is at `path`: a folder with all it holds, a file, or a symbolic link (never
+    followed). A folder inside that refuses removal (no write permission) is opened up first."""
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+        return
+
+    def opened_up(function: Callable[..., object], name: str, info: object) -> None:
+        parent = os.path.dirname(name)
+        os.chmod(parent, 0o700)
+        if os.path.isdir(name) and not os.path.islink(name):
+            shutil.rmtree(name, onerror=_fail)
+        else:
+            os.unlink(name)
+
+    shutil.rmtree(path, onerror=opened_up)
+
+
+def _fail(function: Callable[..., object], name: str, info: tuple[type, BaseException, object]) -> None:
+    raise info[1]
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -232,46 +333,117 @@ def write_in_place(output: Path, rel: str, data: bytes) -> None:
 
 
 def write_many_in_place(output: Path, files: list[tuple[str, bytes]]) -> None:
-    """Replace output files, each atomically: every new file is written to a temporary file
-    beside its target first, and only when all are written are they renamed over their targets.
-    A full disk or a refused write therefore changes nothing; a kill during the renames leaves
-    every file whole (old or new), and the next build redoes the rest."""
-    root = output.resolve()
-    targets = [root.joinpath(*safe_relative(rel).parts) for rel, _ in files]  # all checked before any is made
-    for (rel, _), target in zip(files, targets):
-        if not _within(root, target.parent):  # checked before mkdir, which would follow the link
-            raise _linked_out(root, rel)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for (rel, data), target in zip(files, targets):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    """Replace output files, all or none (see `InPlace`)."""
+    with InPlace(output) as change:
+        change.write(files)
 
 
 def remove_in_place(output: Path, rels: list[str]) -> None:
-    """Remove output files the build no longer makes, and folders left empty."""
-    root = output.resolve()
-    for rel in rels:
-        target = output.joinpath(*safe_relative(rel).parts)
-        if not _within(root, target.parent):
-            continue  # inside a folder that is a link out of the output: not ours to delete
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        parent = target.parent
-        while parent != output:
+    """Remove output files the build no longer makes, and folders left empty; all or none."""
+    with InPlace(output) as change:
+        change.remove(rels)
+
+
+class InPlace:
+    """Changes to an output folder in place that happen all or none, across several writes and
+    removals (a build's pages, then its search index): `with InPlace(out) as change: …`.
+
+    Each new file is written to a temporary file beside its target first, and only when all of a
+    `write` are written are they renamed over their targets. Every file replaced or removed is
+    kept aside under a second name (a hard link, or a copy where the file system has none) until
+    the block ends; if it ends with an error — a full disk, a refused write, a failed rename,
+    Ctrl-C — everything is put back as it was. A kill leaves every file whole (old or new), and
+    the next build redoes the rest (its manifest is forgotten, see `cache.BuildCache.writing`).
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.root = output.resolve()
+        self._done: list[tuple[Path, str | None]] = []  # target, its previous file kept aside (None: it was new)
+
+    def __enter__(self) -> "InPlace":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            for _, kept in self._done:
+                if kept is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(kept)
+        else:
+            self._undo()
+        self._done = []
+
+    def _target(self, rel: str) -> Path:
+        target = self.root.joinpath(*safe_relative(rel).parts)
+        if not _within(self.root, target.parent):  # checked before mkdir, which would follow the link
+            raise _linked_out(self.root, rel)
+        return target
+
+    def write(self, files: list[tuple[str, bytes]]) -> None:
+        """Write every file to a temporary file, then rename each over its target."""
+        targets = [self._target(rel) for rel, _ in files]  # all checked before any is made
+        staged: list[tuple[str, Path]] = []
+        try:
+            for (_, data), target in zip(files, targets):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.chmod(tmp, 0o644)
+            for tmp, target in staged:
+                self._done.append((target, _set_aside(target)))
+                os.replace(tmp, target)
+        finally:
+            for tmp, _ in staged:  # those not renamed (after an error)
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def remove(self, rels: list[str]) -> None:
+        """Remove files, and the folders they leave empty; a file in a folder that is a link out
+        of the output is not ours to delete and stays."""
+        for rel in rels:
             try:
-                parent.rmdir()
-            except OSError:
-                break
-            parent = parent.parent
+                target = self._target(rel)
+            except UnsafeOutput:
+                continue
+            kept = _set_aside(target)
+            self._done.append((target, kept))
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            parent = target.parent
+            while parent != self.root:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+
+    def _undo(self) -> None:
+        """Put back every file replaced or removed, and remove every file added."""
+        for target, kept in reversed(self._done):
+            with contextlib.suppress(OSError):
+                if kept is not None:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(kept, target)
+                else:
+                    os.unlink(target)
+            if kept is not None:  # still there when the rename did nothing (the same file: never replaced)
+                with contextlib.suppress(OSError):
+                    os.unlink(kept)
+
+
+def _set_aside(target: Path) -> str | None:
+    """A second name for the file at `target` (a hard link, or a copy where links are not
+    supported), to put it back if a later step fails; None when there is no file yet."""
+    if not os.path.isfile(target) or os.path.islink(target):
+        return None
+    fd, aside = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
+    os.close(fd)
+    os.unlink(aside)
+    try:
+        os.link(target, aside)
+    except OSError:
+        shutil.copyfile(target, aside)
+    return aside

@@ -176,6 +176,24 @@ async def _index(folder: Path, scratch: Path, glob: str | None) -> None:
         await (index.add_directory(str(folder), glob=glob) if glob else index.add_directory(str(folder)))
 
 
+def _mirror(folder: Path, pages: Path, shard: str) -> None:
+    """Give Pagefind the pages of one part in a fresh folder, made in sorted order: Pagefind numbers
+    pages in the order the file system lists them, which on tmpfs is the order they were written
+    (by parallel workers, so different on every build); made the same way each time, the
+    listing, and so the bundle, is the same byte for byte. Hard links, or copies where the file
+    system has none."""
+    patterns = ("don-vi/*/index.html", "*/index.html") if shard == MAIN else (f"tin-tuc/{shard}/*/*/index.html",)
+    found = sorted({p.relative_to(folder).as_posix() for pattern in patterns for p in folder.glob(pattern)
+                    if p.is_file() and not p.is_symlink()})
+    for rel in found:
+        target = pages.joinpath(*rel.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(folder / rel, target)
+        except OSError:
+            shutil.copyfile(folder / rel, target)
+
+
 def _read_bundle(scratch: Path) -> list[dict]:
     return [{"path": p.relative_to(scratch).as_posix(), "content": p.read_bytes()}
             for p in sorted(scratch.rglob("*")) if p.is_file()]
@@ -219,11 +237,13 @@ def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] 
     ids: dict[str, str] = {}
     try:
         for shard in redo:
-            with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_dir) as scratch:
-                if not _index_cli(folder, Path(scratch), _glob(shard), scratch_dir):
+            with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_dir) as scratch, \
+                    tempfile.TemporaryDirectory(prefix="pagefind-pages-", dir=scratch_dir) as pages:
+                _mirror(folder, Path(pages), shard)
+                if not _index_cli(Path(pages), Path(scratch), _glob(shard), scratch_dir):
                     # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
                     with ThreadPoolExecutor(max_workers=1) as pool:
-                        pool.submit(lambda: asyncio.run(_index(folder, Path(scratch), _glob(shard)))).result()
+                        pool.submit(lambda: asyncio.run(_index(Path(pages), Path(scratch), _glob(shard)))).result()
                 files = _read_bundle(Path(scratch))
             out.update({_prefix(shard) + entry["path"]: bytes(entry["content"]) for entry in files
                         if shard == MAIN or _is_data(entry["path"])})

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from .errors import Problems
 from .legacy import decode_legacy_bytes, find_legacy_lines
+from .oserrors import reason
 from .vietnamese import nfc, slugify
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # text sources (news, pages, YAML, CSV); media are copied, not read
@@ -26,28 +27,54 @@ class SourceText:
     digest: str
 
 
-def walk_files(root: str, follow_links: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
+@dataclass(frozen=True)
+class Trouble:
+    """A place `walk_files` could not go on from: a folder it could not list (`error` says why),
+    or a link to a folder already walked (`loop`), not followed."""
+
+    path: str
+    loop: bool
+    error: OSError | None = None
+
+
+def walk_files(root: str, follow_links: bool, troubles: list[Trouble] | None = None
+               ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """(path relative to `root` with "/", entry) of every file below `root`, in no set order;
     links to folders are followed only with `follow_links` (the sources' links are checked by
-    `escaping_links`; an output folder's are never followed, as `os.walk` does not)."""
+    `escaping_links`; an output folder's are never followed, as `os.walk` does not), and each real
+    folder is walked once, so links in a loop end. What could not be walked goes to `troubles`."""
     stack = [("", root)]
+    seen: set[tuple[int, int]] = set()
     while stack:
         prefix, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+            if follow_links:
+                seen.add(_identity(os.stat(folder)))
+        except OSError as exc:
+            if prefix and troubles is not None:  # a missing root (no site themes) is no trouble
+                troubles.append(Trouble(folder, False, exc))
             continue
         for entry in entries:
             try:
                 is_folder = entry.is_dir()
-                if is_folder and not follow_links and entry.is_symlink():
+                link = entry.is_symlink()
+                if is_folder and link and (not follow_links or _identity(entry.stat()) in seen):
+                    if follow_links and troubles is not None:
+                        troubles.append(Trouble(entry.path, True))
                     continue
-            except OSError:
+            except OSError as exc:
+                if troubles is not None:
+                    troubles.append(Trouble(entry.path, False, exc))
                 continue
             if is_folder:
                 stack.append((prefix + entry.name + "/", entry.path))
             else:
                 yield prefix + entry.name, entry
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
 
 
 def read_text(path: Path, problems: Problems) -> SourceText | None:
@@ -60,8 +87,8 @@ def read_text(path: Path, problems: Problems) -> SourceText | None:
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(path, None, f"không đọc được tệp ({exc.strerror}).",
-                       "Hãy kiểm tra tệp còn tồn tại và có quyền đọc.")
+        problems.error(path, None, f"không đọc được tệp ({reason(exc)}).",
+                       "Hãy kiểm tra tệp còn tồn tại và cho phép đọc (với người dùng chạy site-builder).")
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -131,12 +158,31 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def escaping_links(source: Path, problems: Problems) -> None:
-    """Every symbolic link under the source folder that points outside it (or nowhere, or in a
-    loop) is an error: the build never reads or publishes a file from elsewhere on the computer."""
-    for folder, dirs, names in os.walk(source):
+    """Check the source tree before anything is loaded. Errors: a folder that cannot be listed (its
+    files would silently vanish from the site), a symbolic link that points outside the sources or
+    nowhere (the build never reads or publishes a file from elsewhere on the computer). Warning: a
+    link to a folder holding it, a loop, which is not followed (loading never follows links to
+    folders: each real file is read once)."""
+    def unreadable(exc: OSError) -> None:
+        problems.error(_escaped(str(exc.filename)), None, f"không đọc được thư mục ({reason(exc)}).",
+                       "Hãy cho phép đọc thư mục này (với người dùng chạy site-builder) rồi xây dựng lại; "
+                       "các bài trong đó không thể đăng khi chưa đọc được.")
+
+    for folder, dirs, names in os.walk(source, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(dirs + [n for n in names if not n.startswith(".")]):
-            _check_link(Path(folder) / name, source, "thư mục nguồn", problems)
+            path = Path(folder) / name
+            if _check_link(path, source, "thư mục nguồn", problems) and path.is_symlink() and _loops(path):
+                problems.warn(path.parent / _escaped(name), None,
+                              f'liên kết (symlink) tạo vòng lặp: "{_escaped(name)}" trỏ tới '
+                              f"{_escaped(os.readlink(path))}, thư mục chứa chính nó; đã bỏ qua.",
+                              "Hãy xóa liên kết này; mỗi tệp chỉ cần có một chỗ trong thư mục nguồn.")
+
+
+def _loops(link: Path) -> bool:
+    """True when `link` leads to the folder holding it or to one above it."""
+    target, home = os.path.realpath(link), os.path.realpath(link.parent)
+    return os.path.isdir(target) and (home == target or home.startswith(target.rstrip(os.sep) + os.sep))
 
 
 def theme_files(static: Path, theme: Path, problems: Problems) -> list[Path]:

@@ -1,0 +1,64 @@
+"""Two builds of the same sources give byte-identical output, search bundle included, on any file
+system: on tmpfs a folder lists its files in the order they were made (newest first), which the
+build's parallel workers vary, and Pagefind numbers pages in the order it finds them."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from site_builder.build import Builder
+from site_builder.search import build_search_files
+
+from conftest import NOW, SAMPLE, tree_bytes
+
+SHM = Path("/dev/shm")
+
+
+@pytest.fixture
+def on_tmpfs() -> Iterator[Path]:
+    """A scratch folder on a tmpfs (where listing order is creation order)."""
+    if not SHM.is_dir() or not os.access(SHM, os.W_OK):
+        pytest.skip("no writable /dev/shm (tmpfs) here")
+    folder = Path(tempfile.mkdtemp(dir=SHM, prefix="site-builder-test-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_bundle_does_not_depend_on_the_order_files_were_written(on_tmpfs: Path, tmp_path: Path) -> None:
+    """The same rendered pages, written in opposite orders, give the same bundle byte for byte."""
+    site = tmp_path / "site"
+    Builder(shutil.copytree(SAMPLE, tmp_path / "content"), site, jobs=1).build(NOW)
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    bundles = []
+    for order in (pages, pages[::-1]):
+        folder = on_tmpfs / f"order-{len(bundles)}"
+        for rel in order:
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / rel, folder / rel)
+        bundles.append(build_search_files(folder, _entries(), None, on_tmpfs).files)
+    assert bundles[0].keys() == bundles[1].keys()
+    assert bundles[0] == bundles[1]
+
+
+def _entries() -> list:  # type: ignore[type-arg]
+    from site_builder.search import SearchEntry
+    return [SearchEntry("tin-tuc/2020/08/x/", ("viet-nam",), "", "2020")]
+
+
+def test_two_builds_on_tmpfs_are_byte_identical(on_tmpfs: Path) -> None:
+    trees = []
+    for run in range(2):
+        root = on_tmpfs / f"run{run}"
+        source = shutil.copytree(SAMPLE, root / "content")
+        Builder(source, root / "out", jobs=2).build(NOW)
+        trees.append(tree_bytes(root / "out"))
+    assert trees[0].keys() == trees[1].keys()
+    differ = sorted(k for k in trees[0] if trees[0][k] != trees[1][k])
+    assert not differ, differ
