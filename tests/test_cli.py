@@ -1,0 +1,147 @@
+"""The command line speaks Vietnamese: `--help` of every command, argparse's own errors, system
+errors, and the messages of `new` and `units list`."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE
+from site_builder import cli
+
+# argparse's English (its gettext msgids) and the English metavars it derives from option names.
+ENGLISH = re.compile(
+    r"usage:|options:|positional arguments|the following arguments are required|invalid choice|"
+    r"unrecognized arguments|expected one argument|show this help message|error:|\binvalid\b|"
+    r"\bargument\b|\bchoose from\b|\b(SOURCE|OUTPUT|UNIT|HOST|PORT|TITLE|FILE|title|file)\b")
+
+COMMANDS = [[], ["build"], ["check"], ["serve"], ["new"], ["fix-encoding"], ["units"], ["units", "list"]]
+
+BAD_USAGE = [
+    [],  # no command
+    ["nope"],  # invalid choice
+    ["build", "--bogus"],  # unrecognized arguments
+    ["new"],  # required arguments missing
+    ["new", "Tiêu đề"],  # --unit missing
+    ["build", "--source"],  # expected one argument
+    ["serve", "--source", "khong-co", "--port", "abc"],  # invalid int value
+    ["serve", "--source", "khong-co", "--port", "70000"],  # out of range
+    ["units"],  # sub-command missing
+    ["units", "xoa"],  # invalid sub-command
+    ["check", "--strict", "extra"],
+]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Exit code and everything printed (stdout and stderr) by `site-builder argv`."""
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "site-builder")
+def test_help_is_vietnamese(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run([*command, "--help"], capsys)
+    assert code == 0
+    assert "Cách dùng:" in text
+    assert "hiện hướng dẫn này" in text
+    assert ENGLISH.search(text.replace("--help", "")) is None, text
+
+
+@pytest.mark.parametrize("argv", BAD_USAGE, ids=lambda a: " ".join(a) or "nothing")
+def test_usage_errors_are_vietnamese(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(argv, capsys)
+    assert code == 2
+    assert "Lỗi:" in text
+    assert "Hãy " in text
+    assert "Traceback" not in text
+    assert ENGLISH.search(text.replace("--help", "")) is None, text
+
+
+def test_argparse_is_left_as_it_was(capsys: pytest.CaptureFixture[str]) -> None:
+    """The translation is installed for our parser only: argparse elsewhere still speaks its own."""
+    import argparse
+    run(["--help"], capsys)
+    assert argparse._("usage: ") == "usage: "
+
+
+def test_build_system_error_is_vietnamese_with_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A system error while building is said in Vietnamese, with its path, never the C library's English."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    output = tmp_path / ("x" * 300)  # longer than a file name may be
+    code, text = run(["build", "--source", str(source), "--output", str(output)], capsys)
+    assert code == 1
+    assert "tên tệp quá dài" in text
+    assert "x" * 300 in text
+    assert "File name too long" not in text
+    assert "Traceback" not in text
+
+
+def test_fix_encoding_missing_file_is_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "khong-co.md"
+    code, text = run(["fix-encoding", str(missing)], capsys)
+    assert code == 1
+    assert f"{missing}: Lỗi:" in text
+    assert "không có tệp hay thư mục này" in text
+    assert "No such file" not in text
+
+
+def test_fix_encoding_of_a_folder_is_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(["fix-encoding", str(tmp_path)], capsys)
+    assert code == 1
+    assert f"{tmp_path}: Lỗi:" in text
+    assert "đây là thư mục, không phải tệp" in text
+    assert "Is a directory" not in text
+
+
+def test_units_list_finds_by_name_without_tones(capsys: pytest.CaptureFixture[str]) -> None:
+    """"dong cuong" finds both communes named Đông Cuông, former and new, each with its parent,
+    validity and successor; nothing else."""
+    code, text = run(["units", "list", "--source", str(SAMPLE), "dong", "cuong"], capsys)
+    assert code == 0
+    assert text == (
+        "xa-dong-cuong-2025  Xã Đông Cuông\n"
+        "    thuộc tinh-lao-cai (Tỉnh Lào Cai); hiệu lực từ 01/07/2025\n"
+        "xa-dong-cuong  Xã Đông Cuông\n"
+        "    thuộc huyen-van-yen (Huyện Văn Yên); hiệu lực đến 30/06/2025; "
+        "nhập toàn bộ vào xa-dong-cuong-2025 (Xã Đông Cuông)\n")
+
+
+@pytest.mark.parametrize("query", ["Văn Yên", "van yen", "VAN YEN", "huyen-van-yen"])
+def test_units_list_query_with_or_without_tones(query: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(["units", "list", "--source", str(SAMPLE), query], capsys)
+    assert code == 0
+    assert text.startswith("huyen-van-yen  Huyện Văn Yên\n    thuộc tinh-yen-bai (Tỉnh Yên Bái); hiệu lực đến 30/06/2025; kết thúc hoạt động\n")
+
+
+def test_units_list_without_query_lists_every_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(["units", "list", "--source", str(SAMPLE)], capsys)
+    assert code == 0
+    ids = re.findall(r"^(\S+)  ", text, flags=re.M)
+    yaml_ids = re.findall(r"^\s*-?\s*id: ([a-z0-9-]+)\s*$", (SAMPLE / "units.yaml").read_text("utf-8"), flags=re.M)
+    assert sorted(ids) == sorted(yaml_ids)
+    assert ids[0] == "viet-nam"
+
+
+def test_units_list_no_match_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(["units", "list", "--source", str(SAMPLE), "khong co don vi nao"], capsys)
+    assert code == 1
+    assert 'Không có đơn vị nào khớp với "khong co don vi nao"' in text and "Hãy " in text
+
+
+def test_new_with_wrong_unit_does_not_talk_about_building(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    code, text = run(["new", "Hội nghị", "--unit", "van-yen", "--source", str(source)], capsys)
+    assert code == 1
+    assert "xây dựng" not in text and "Trang cũ" not in text
+    assert 'không có đơn vị "van-yen"' in text
+    assert '"huyen-van-yen"' in text  # a unit whose id holds the words typed
+    assert "site-builder units list" in text
+    assert not list((source / "news").rglob("hoi-nghi.md"))
