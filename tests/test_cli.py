@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, make_site
 from site_builder import cli
 
 # argparse's English (its gettext msgids) and the English metavars it derives from option names.
@@ -145,3 +145,37 @@ def test_new_with_wrong_unit_does_not_talk_about_building(tmp_path: Path, capsys
     assert '"huyen-van-yen"' in text  # a unit whose id holds the words typed
     assert "site-builder units list" in text
     assert not list((source / "news").rglob("hoi-nghi.md"))
+
+
+TEMPLATE_MISTAKES = {
+    "syntax": ("{% if %}\n", 1),
+    "undefined": ("<!doctype html>\n{{ site.khong_co }}\n", 2),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("mistake", sorted(TEMPLATE_MISTAKES))
+def test_template_error_is_printed_once(tmp_path: Path, mistake: str, command: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken template that every page extends is one mistake, printed once with its line."""
+    text, line = TEMPLATE_MISTAKES[mistake]
+    source = make_site(tmp_path, files={"templates/base.html": text})
+    argv = [command, "--source", str(source)] + (["--output", str(tmp_path / "out")] if command == "build" else [])
+    code, err = run(argv, capsys)
+    assert code == 1
+    assert err.count(f"content/templates/base.html:{line}: Lỗi:") == 1, err
+    assert "Traceback" not in err
+    assert "has no attribute" not in err and "is undefined" not in err  # Jinja's English
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_template_not_utf8_names_the_file(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A template override saved in a legacy encoding is an error naming the file and line, not a traceback."""
+    source = make_site(tmp_path, files={"templates/base.html": b"<!doctype html>\n<p>\xd0\xe1i h\xf4i</p>\n"})
+    argv = [command, "--source", str(source)] + (["--output", str(tmp_path / "out")] if command == "build" else [])
+    code, err = run(argv, capsys)
+    assert code == 1
+    assert err.count("content/templates/base.html:2: Lỗi:") == 1, err
+    assert "UTF-8" in err
+    assert "Traceback" not in err and "codec" not in err
+    assert not (tmp_path / "out").exists()
