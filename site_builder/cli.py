@@ -16,6 +16,7 @@ from .build import build, check
 from .config import load_config
 from .errors import BuildFailed, Problems
 from .fix_encoding import fix_encoding
+from .interrupt import EXIT_STOPPED, STOPPED, stop_here_only
 from .newitem import write_new_item
 from .oserrors import reason
 from .output import UnsafeOutput
@@ -24,8 +25,7 @@ from .unit_list import describe, find_units
 from .units import load_units
 from .vietnamese import slugify
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 130
-STOPPED = "Đã dừng theo yêu cầu."
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _RIGHTS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
@@ -106,7 +106,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; Ctrl-C stops it with one line and exit code 130."""
     try:
-        return _run(parse(argv))
+        with stop_here_only():
+            return _run(parse(argv))
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
         return EXIT_STOPPED
@@ -124,15 +125,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args)
     if args.command == "serve":
-        from .serve import serve
-        code = serve(args.source, args.output, args.host, args.port, args.drafts)
-        if code is None:  # it serves until Ctrl-C
-            print(STOPPED, file=sys.stderr)
-            return EXIT_STOPPED
-        return code
+        return _serve(args)
     if args.command == "units":
         return _units_list(args)
     return _new(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C (exit 130, one line); a busy port is a usage error said before building."""
+    from .serve import ServeFailed, serve
+    try:
+        serve(args.source, args.output, args.host, args.port, args.drafts)
+    except ServeFailed as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(STOPPED, file=sys.stderr)
+    return EXIT_STOPPED
 
 
 def _build(args: argparse.Namespace) -> int:
