@@ -16,7 +16,17 @@ from .vietnamese import (
     format_amount, format_date_vi, format_datetime_vi, format_number, format_weekday_date_vi, slugify, sort_key,
 )
 
-PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+def _package_themes() -> Path:
+    """The themes that come with site_builder: inside the package when installed (`pip install .`
+    or a wheel ships `themes/` as `site_builder/themes/`), else `themes/` beside the package in a
+    checkout (or an editable install of one)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+PACKAGE_THEMES = _package_themes()
 _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
 _SITE_LINK_TARGET = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))([^"]*)"')
 # A lazy <img> that says nothing about decoding (attribute values never hold ">": nh3 escapes it).
