@@ -2,6 +2,7 @@
 errors, and the messages of `new` and `units list`."""
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 from pathlib import Path
@@ -179,3 +180,18 @@ def test_template_not_utf8_names_the_file(tmp_path: Path, command: str, capsys: 
     assert "UTF-8" in err
     assert "Traceback" not in err and "codec" not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("code", "english", "vietnamese"), [
+    (errno.ENOTEMPTY, "Directory not empty", "thư mục không rỗng"),
+    (errno.ENAMETOOLONG, "File name too long", "tên tệp quá dài"),
+    (errno.ENOSPC, "No space left on device", "ổ đĩa đã đầy"),
+    (errno.EROFS, "Read-only file system", "ổ đĩa chỉ cho đọc"),
+])
+def test_output_system_errors_in_vietnamese_with_path(tmp_path: Path, code: int, english: str, vietnamese: str) -> None:
+    output = tmp_path / "output"
+    exc = OSError(code, english, str(output / "tin-tuc"))
+    text = cli.os_error(exc, tmp_path / "content", output)
+    assert text.startswith(f"{output / 'tin-tuc'}: Lỗi: ")
+    assert vietnamese in text and english not in text
+    assert "\n    Hãy " in text
