@@ -178,7 +178,8 @@ def os_error(exc: OSError, source: Path, output: Path) -> str:
         todo = "Hãy cấp quyền ghi cho thư mục này (và thư mục chứa nó)"
     else:
         todo = "Hãy kiểm tra đường dẫn thư mục kết quả (--output)"
-    return (f"{where or output}: Lỗi: không ghi được thư mục kết quả {output} ({reason(exc)}).\n"
+    at = f" tại {where}" if where is not None and where != output else ""
+    return (f"{output}: Lỗi: không ghi được thư mục kết quả ({reason(exc)}){at}.\n"
             f"    {todo}, rồi xây dựng lại. Trang cũ vẫn giữ nguyên.")
 
 

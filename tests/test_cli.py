@@ -192,6 +192,6 @@ def test_output_system_errors_in_vietnamese_with_path(tmp_path: Path, code: int,
     output = tmp_path / "output"
     exc = OSError(code, english, str(output / "tin-tuc"))
     text = cli.os_error(exc, tmp_path / "content", output)
-    assert text.startswith(f"{output / 'tin-tuc'}: Lỗi: ")
+    assert text.startswith(f"{output}: Lỗi: không ghi được thư mục kết quả ({vietnamese}) tại {output / 'tin-tuc'}.")
     assert vietnamese in text and english not in text
     assert "\n    Hãy " in text

@@ -251,7 +251,7 @@ def test_read_only_output_folder(site: Path, versions: dict[str, dict[str, bytes
         write_items(site, "B", 1)  # in place: the output itself is read-only
         locked = out
     with read_only(locked):
-        reason = "không được phép ghi" if os.geteuid() == 0 else "không có quyền ghi"
+        reason = "hệ thống không cho phép thao tác này" if os.geteuid() == 0 else "không có quyền truy cập"  # oserrors.reason
         assert_refused(run(site, out), out, versions["A"], reason)
     write_items(site, "B")
     assert run(site, out).returncode == 0 and tree_bytes(out) == versions["B"]
