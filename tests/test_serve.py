@@ -224,6 +224,9 @@ def test_ctrl_c_stops_serve_with_one_line(sample_site: Path, tmp_path: Path) -> 
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200, what="the home page")
         assert fetch(f"http://127.0.0.1:{port}/khong-co/")[0] == 404
+        # the 404 page links its styles from base_url's path (/ban-tin/), which serve answers too
+        assert 'href="/ban-tin/static/style.css"' in (tmp_path / "served" / "404.html").read_text("utf-8")
+        assert fetch(f"http://127.0.0.1:{port}/ban-tin/static/style.css")[0] == 200
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole group
         assert proc.wait(timeout=20) == 130
     finally:
