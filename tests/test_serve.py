@@ -247,36 +247,47 @@ def _tree_digest(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _children(pid: int) -> list[int]:
-    """Ids of the processes whose parent is `pid` (Linux /proc)."""
+def _children(pid: int) -> list[str]:
+    """Command lines of the processes whose parent is `pid` (Linux /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+        except (OSError, IndexError, ValueError):
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
     return found
 
 
-def test_ctrl_c_stops_build_with_one_line_and_output_intact(sample_site: Path, tmp_path: Path) -> None:
-    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while the pages are
-    rendered by forked workers into the staging folder: one line, exit 130, no traceback from the
-    command or a worker, and the previous output exactly as it was."""
+# What the build is doing when Ctrl-C comes: forked workers rendering into the staging folder,
+# or Pagefind (a separate binary) indexing it.
+PHASES = {
+    "workers": lambda staging, children: staging.is_dir() and any("site_builder" in c for c in children),
+    "pagefind": lambda staging, children: any("pagefind" in c for c in children),
+}
+
+
+@pytest.mark.parametrize("phase", sorted(PHASES))
+def test_ctrl_c_stops_build_with_one_line_and_output_intact(sample_site: Path, tmp_path: Path, phase: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) in the middle of a full
+    rebuild: one line, exit 130, no traceback from the command, a worker or Pagefind, and the
+    previous output exactly as it was."""
     output = tmp_path / "output"
     command = [sys.executable, "-m", "site_builder", "build", "--source", str(sample_site), "--output", str(output)]
     first = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     before = _tree_digest(output)
-    shutil.rmtree(sample_site.parent / ".cache")  # the next build renders every page again
+    shutil.rmtree(sample_site.parent / ".cache")  # the next build renders and indexes every page again
     staging = tmp_path / ".output.staging"
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     try:
-        wait_for(lambda: (staging.is_dir() and _children(proc.pid)) or proc.poll() is not None, timeout=120,
-                 what="the workers rendering into the staging folder")
-        assert proc.poll() is None, "the build ended before it could be interrupted"
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and not PHASES[phase](staging, _children(proc.pid)):
+            assert time.monotonic() < deadline, f"the build never reached {phase}"
+            time.sleep(0.01)
+        assert proc.poll() is None, f"the build ended before it could be interrupted during {phase}"
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
