@@ -12,6 +12,7 @@ import errno
 import html
 import logging
 import mimetypes
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -165,14 +166,13 @@ def _base_path(source: Path) -> str:
     return config.base_path if config is not None and config.base_path.startswith("/") else "/"
 
 
-def check_port(host: str, port: int) -> None:
-    """Raise `ServeFailed` now, before building, if the server could not listen there."""
+def reserve_port(host: str, port: int) -> list[socket.socket]:
+    """The port, held while the first build runs (so a second `serve` on it stops at once instead
+    of building into the same folder); raises `ServeFailed` if it cannot be had."""
     try:
-        sockets = bind_sockets(port, host)
+        return bind_sockets(port, host)
     except OSError as exc:
         raise ServeFailed(_listen_error(exc, host, port)) from None
-    for sock in sockets:
-        sock.close()
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> str:
@@ -198,11 +198,15 @@ class QuietServer(Server):
 def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool) -> None:
     """Serve until Ctrl-C, then return; sources, site templates and the theme are watched.
     Raises `ServeFailed` when the port cannot be opened (checked before the first build)."""
-    check_port(host, port)
-    state = DevState(_base_path(source))
-    dev = DevBuilder(Builder(source, output, include_drafts), state)
-    dev.rebuild()
-    dev.index()
+    reserved = reserve_port(host, port)
+    try:
+        state = DevState(_base_path(source))
+        dev = DevBuilder(Builder(source, output, include_drafts), state)
+        dev.rebuild()
+        dev.index()
+    finally:
+        for sock in reserved:
+            sock.close()  # the server binds it again (SO_REUSEADDR) right below
     server = QuietServer(app=make_app(output, state))
 
     def on_change() -> None:

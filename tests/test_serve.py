@@ -297,3 +297,27 @@ def test_ctrl_c_stops_build_with_one_line_and_output_intact(sample_site: Path, t
     assert proc.returncode == 130, err
     assert err == "Đã dừng theo yêu cầu.\n"
     assert _tree_digest(output) == before
+
+
+def test_second_serve_on_the_same_port_stops_before_building(sample_site: Path, tmp_path: Path) -> None:
+    """The port is held from the start: a second `serve` says it is busy at once, instead of
+    building into the same output folder while the first one builds."""
+    port = free_port()
+    first = _start_serve(sample_site, tmp_path / "served", port)
+    stderr = Stderr(first.stderr)
+    try:
+        def reserved() -> bool:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        wait_for(reserved, timeout=60, what="the first serve holding its port")
+        assert "Đang phục vụ" not in stderr.text  # held before and during the first build, not only after
+        second = _start_serve(sample_site, tmp_path / "served-2", port)
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 2, err
+        assert err.startswith(f"Lỗi: cổng {port} đang bận — thử --port {port + 1}\n"), err
+        assert not (tmp_path / "served-2").exists()
+        assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200, what="the first serve's home page")
+    finally:
+        os.killpg(first.pid, signal.SIGINT)
+        assert first.wait(timeout=20) == 130
+    assert "Traceback" not in stderr.text
