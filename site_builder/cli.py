@@ -111,13 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
         return EXIT_STOPPED
+    except OSError as exc:  # a refusal no command foresaw: still Vietnamese, with its path
+        where = exc.filename if isinstance(exc.filename, str) else "site-builder"
+        print(f"{where}: Lỗi: thao tác với tệp không thực hiện được ({reason(exc)}).\n"
+              "    Hãy kiểm tra đường dẫn, quyền truy cập và chỗ trống trên đĩa, rồi chạy lại.", file=sys.stderr)
+        return EXIT_CONTENT
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "fix-encoding":
         return fix_encoding(args.file, args.dry_run)
-    if not args.source.is_dir():
-        print(f"{args.source}: Lỗi: không có thư mục nguồn này.\n"
+    problem = _source_problem(args.source)
+    if problem is not None:
+        print(f"{args.source}: Lỗi: {problem}.\n"
               "    Hãy chạy lệnh trong thư mục chứa content/, hoặc chỉ rõ thư mục bằng --source.", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "build":
@@ -129,6 +135,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "units":
         return _units_list(args)
     return _new(args)
+
+
+def _source_problem(source: Path) -> str | None:
+    """What is wrong with `--source`, or None when it is a folder."""
+    try:
+        if source.is_dir():
+            return None
+    except OSError as exc:
+        return f"không mở được thư mục nguồn ({reason(exc)})"
+    return "không có thư mục nguồn này"
 
 
 def _serve(args: argparse.Namespace) -> int:

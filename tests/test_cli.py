@@ -195,3 +195,13 @@ def test_output_system_errors_in_vietnamese_with_path(tmp_path: Path, code: int,
     assert text.startswith(f"{output}: Lỗi: không ghi được thư mục kết quả ({vietnamese}) tại {output / 'tin-tuc'}.")
     assert vietnamese in text and english not in text
     assert "\n    Hãy " in text
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "units"])
+def test_source_name_too_long_is_vietnamese(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / ("a" * 300)
+    argv = [command, "list", "--source", str(source)] if command == "units" else [command, "--source", str(source)]
+    code, text = run(argv, capsys)
+    assert code == 2
+    assert text.startswith(f"{source}: Lỗi: không mở được thư mục nguồn (tên tệp quá dài).\n    Hãy "), text
+    assert "File name too long" not in text
