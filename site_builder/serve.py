@@ -143,9 +143,10 @@ class DevBuilder:
                   "    Hãy kiểm tra tệp, quyền ghi và chỗ trống trên đĩa rồi lưu lại; "
                   "trang đang phục vụ là bản tốt gần nhất.", file=sys.stderr)
             return False
+        base_path = _base_path(self.builder.source)  # site.yaml may have changed
         with self.state.lock:
             self.state.problems = None
-            self.state.base_path = _base_path(self.builder.source)
+            self.state.base_path = base_path
         print_problems(result.problems)
         if result.report.changed:
             print(f"Đã xây dựng xong {result.rendered} trang trong {result.seconds:.2f} giây.", file=sys.stderr)

@@ -2,8 +2,6 @@
 is found by typing a name without tones ("dong cuong"), not by reading units.yaml."""
 from __future__ import annotations
 
-from datetime import date
-
 from .units import Unit, UnitRegistry
 from .vietnamese import format_date_vi, match_key
 
@@ -26,13 +24,9 @@ def find_units(registry: UnitRegistry, query: str = "") -> list[Unit]:
 
 def _validity(unit: Unit) -> str:
     """"hiệu lực từ 01/07/2025", "hiệu lực đến 30/06/2025", or "" for a unit valid throughout."""
-    start = f" từ {_day(unit.valid_from)}" if unit.valid_from else ""
-    end = f" đến {_day(unit.valid_to)}" if unit.valid_to else ""
+    start = f" từ {format_date_vi(unit.valid_from)}" if unit.valid_from else ""
+    end = f" đến {format_date_vi(unit.valid_to)}" if unit.valid_to else ""
     return f"hiệu lực{start}{end}" if start or end else ""
-
-
-def _day(value: date) -> str:
-    return format_date_vi(value)
 
 
 def _named(registry: UnitRegistry, unit_id: str) -> str:
