@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import sys
 
-from .interrupt import EXIT_STOPPED, STOPPED, stop_here_only
+from .interrupt import say_stopped, stop_here_only
 
 
 def run() -> int:
     """Run the command line; Ctrl-C at any point is one Vietnamese line and exit code 130."""
     try:
-        with stop_here_only():
+        with stop_here_only(hard_stop=True):
             from .cli import main
             return main()
     except KeyboardInterrupt:
-        print(STOPPED, file=sys.stderr)
-        return EXIT_STOPPED
+        return say_stopped()
 
 
 if __name__ == "__main__":

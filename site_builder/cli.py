@@ -16,7 +16,7 @@ from .build import build, check
 from .config import load_config
 from .errors import BuildFailed, Problems
 from .fix_encoding import fix_encoding
-from .interrupt import EXIT_STOPPED, STOPPED, stop_here_only
+from .interrupt import say_stopped, stop_here_only
 from .newitem import write_new_item
 from .oserrors import reason
 from .output import UnsafeOutput
@@ -109,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         with stop_here_only():
             return _run(parse(argv))
     except KeyboardInterrupt:
-        print(STOPPED, file=sys.stderr)
-        return EXIT_STOPPED
+        return say_stopped()
     except OSError as exc:  # a refusal no command foresaw: still Vietnamese, with its path
         where = exc.filename if isinstance(exc.filename, str) else "site-builder"
         print(f"{where}: Lỗi: thao tác với tệp không thực hiện được ({reason(exc)}).\n"
@@ -155,8 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ServeFailed as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    print(STOPPED, file=sys.stderr)
-    return EXIT_STOPPED
+    return say_stopped()
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, make_site
+from conftest import REPO, SAMPLE, make_site
 from site_builder import cli
 
 # argparse's English (its gettext msgids) and the English metavars it derives from option names.
@@ -205,3 +207,35 @@ def test_source_name_too_long_is_vietnamese(tmp_path: Path, command: str, capsys
     assert code == 2
     assert text.startswith(f"{source}: Lỗi: không mở được thư mục nguồn (tên tệp quá dài).\n    Hãy "), text
     assert "File name too long" not in text
+
+
+SWALLOWED = '''
+import os, signal, sys, time
+from site_builder.interrupt import say_stopped, stop_here_only
+
+def hook():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(200000):  # the handler runs here, inside an at-fork hook: Python swallows its exception
+        pass
+
+os.register_at_fork(after_in_parent=hook)
+try:
+    with stop_here_only(hard_stop=True):
+        child = os.fork()
+        if child == 0:
+            os._exit(0)
+        os.waitpid(child, 0)
+        time.sleep(3)
+        print("pas interrompu")
+except KeyboardInterrupt:
+    sys.exit(say_stopped())
+'''
+
+
+def test_ctrl_c_swallowed_by_python_is_raised_again() -> None:
+    """Ctrl-C that lands in an at-fork hook (as when a worker pool starts) is swallowed by Python
+    ("Exception ignored in …"); the command is interrupted again where it can be, with one line."""
+    proc = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert proc.returncode == 130, proc.stdout + proc.stderr
+    assert proc.stderr == "Đã dừng theo yêu cầu.\n"
+    assert proc.stdout == ""
