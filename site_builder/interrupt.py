@@ -32,7 +32,8 @@ _active = threading.Event()
 
 
 def say_stopped() -> int:
-    """Print the one line (once per process, whoever gets there first); the exit code to use."""
+    """Print the one line (once per command run, whoever gets there first: the command or the
+    watchdog); the exit code to use."""
     if not _said.is_set():
         _said.set()
         print(STOPPED, file=sys.stderr, flush=True)
@@ -49,6 +50,7 @@ def stop_here_only(hard_stop: bool = False) -> Iterator[None]:
         return
     pid = os.getpid()
     interrupted = threading.Event()
+    _said.clear()
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != pid:
