@@ -64,14 +64,24 @@ _JINJA_ENGLISH = [
     (re.compile(r"^'([^']*)' is undefined$"), 'chưa có giá trị nào tên "{0}"'),
     (re.compile(r"^No filter named '([^']*)'\.?$"), 'không có bộ lọc "{0}"'),
     (re.compile(r"^No test named '([^']*)'\.?$"), 'không có phép thử "{0}"'),
+    (re.compile(r"^Encountered unknown tag '([^']*)'"), 'thẻ lạ "{0}"'),
+    (re.compile(r"^Unexpected end of template.*closed is '([^']*)'", re.S),
+     'mẫu kết thúc khi một khối chưa đóng: thiếu {{% end{0} %}}'),
+    (re.compile(r"^Unexpected end of template", re.S), "mẫu kết thúc khi một khối chưa đóng"),
+    (re.compile(r"^Expected an expression, got '([^']*)'$"), 'cần một biểu thức nhưng gặp "{0}"'),
+    (re.compile(r"^expected token '([^']*)', got '([^']*)'$"), 'cần "{0}" nhưng gặp "{1}"'),
+    (re.compile(r"^unexpected '([^']*)'$"), 'ký tự không đúng chỗ "{0}"'),
 ]
+# Jinja's names for its own tokens, as they are written in a template.
+_TOKENS = {"end of statement block": "%}", "end of print statement": "}}", "end of template": "cuối mẫu",
+           "begin of statement block": "{%", "begin of print statement": "{{"}
 
 
 def _in_vietnamese(message: str) -> str:
     """Jinja's most common complaints said in Vietnamese; any other is quoted as Jinja said it."""
     for pattern, text in _JINJA_ENGLISH:
         if match := pattern.match(message):
-            return text.format(*match.groups())
+            return text.format(*(_TOKENS.get(g, g) for g in match.groups()))
     return f"Jinja báo: {message}"
 
 

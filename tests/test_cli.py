@@ -239,3 +239,19 @@ def test_ctrl_c_swallowed_by_python_is_raised_again() -> None:
     assert proc.returncode == 130, proc.stdout + proc.stderr
     assert proc.stderr == "Đã dừng theo yêu cầu.\n"
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(("text", "vietnamese"), [
+    ("{% if %}\n", 'cần một biểu thức nhưng gặp "%}"'),
+    ("{% khong_co %}\n", 'thẻ lạ "khong_co"'),
+    ("{% if site %}\n", "mẫu kết thúc khi một khối chưa đóng: thiếu {% endif %}"),
+    ("{{ site title }}\n", 'cần "}}" nhưng gặp "title"'),
+])
+def test_template_syntax_errors_in_vietnamese(tmp_path: Path, text: str, vietnamese: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    source = make_site(tmp_path, files={"templates/base.html": text})
+    code, err = run(["check", "--source", str(source)], capsys)
+    assert code == 1
+    assert "content/templates/base.html:1: Lỗi: mẫu giao diện sai cú pháp (" in err
+    assert vietnamese in err, err
+    assert re.search(r"\b(Expected|expected|Encountered|Unexpected|got|Jinja báo)\b", err) is None, err
