@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .legacy import convert_text, decode_legacy_bytes
+from .oserrors import reason
 from .vietnamese import nfc
 
 
@@ -17,7 +18,8 @@ def fix_encoding(path: Path, dry_run: bool = False) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"{path}: Lỗi: không đọc được tệp ({exc.strerror}).", file=sys.stderr)
+        print(f"{path}: Lỗi: không đọc được tệp ({reason(exc)}).\n"
+              "    Hãy kiểm tra tên tệp và quyền đọc, rồi chạy lại.", file=sys.stderr)
         return 1
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
@@ -43,10 +45,24 @@ def fix_encoding(path: Path, dry_run: bool = False) -> int:
         print(note)
     if dry_run:
         return 0
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(after)
-    shutil.copymode(path, tmp)
-    os.replace(tmp, path)
+    try:
+        _replace(path, after)
+    except OSError as exc:
+        print(f"{path}: Lỗi: không ghi được tệp ({reason(exc)}); tệp vẫn như cũ.\n"
+              "    Hãy kiểm tra quyền ghi và chỗ trống trên đĩa, rồi chạy lại.", file=sys.stderr)
+        return 1
     print(f"Đã chuyển {path} sang Unicode (UTF-8).", file=sys.stderr)
     return 0
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` beside `path` and swap it in at once: the file is old or new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

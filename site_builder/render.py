@@ -16,7 +16,17 @@ from .vietnamese import (
     format_amount, format_date_vi, format_datetime_vi, format_number, format_weekday_date_vi, slugify, sort_key,
 )
 
-PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+def _package_themes() -> Path:
+    """The themes that come with site_builder: inside the package when installed (`pip install .`
+    or a wheel ships `themes/` as `site_builder/themes/`), else `themes/` beside the package in a
+    checkout (or an editable install of one)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+PACKAGE_THEMES = _package_themes()
 _SITE_LINK = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))')
 _SITE_LINK_TARGET = re.compile(r'(\s(?:href|src)=")(?:/(?!/)|(?=media/))([^"]*)"')
 # A lazy <img> that says nothing about decoding (attribute values never hold ">": nh3 escapes it).
@@ -25,6 +35,54 @@ _LAZY_IMG = re.compile(r'(<img\b(?![^>]*\sdecoding=)[^>]*?\sloading="lazy")')
 _ANY_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 # What a feed reader cannot resolve on its own: anything without a scheme (":" before any "/?#").
 _RELATIVE_LINK = re.compile(r'\s(?:href|src)="(?![a-zA-Z][a-zA-Z0-9+.\-]*:)')
+
+
+class TemplateNotUtf8(jinja2.TemplateError):
+    """A template file that is not UTF-8 text: where it is, and the line of its first bad byte."""
+
+    def __init__(self, path: Path, line: int) -> None:
+        super().__init__(f"{path}:{line}")
+        self.path, self.line = path, line
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Templates from the site's and the theme's folders, read as UTF-8; a file that is not is
+    a `TemplateNotUtf8` naming it (a site's override saved by an old editor in Windows-1258)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = next(p for folder in self.searchpath
+                        if (p := Path(folder).joinpath(*jinja2.loaders.split_template_path(template))).is_file())
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1
+            raise TemplateNotUtf8(path, line) from None
+
+
+_JINJA_ENGLISH = [
+    (re.compile(r"^.* has no attribute '([^']*)'$"), 'không có thuộc tính "{0}"'),
+    (re.compile(r"^'([^']*)' is undefined$"), 'chưa có giá trị nào tên "{0}"'),
+    (re.compile(r"^No filter named '([^']*)'\.?$"), 'không có bộ lọc "{0}"'),
+    (re.compile(r"^No test named '([^']*)'\.?$"), 'không có phép thử "{0}"'),
+    (re.compile(r"^Encountered unknown tag '([^']*)'"), 'thẻ lạ "{0}"'),
+    (re.compile(r"^Unexpected end of template.*closed is '([^']*)'", re.S),
+     'mẫu kết thúc khi một khối chưa đóng: thiếu {{% end{0} %}}'),
+    (re.compile(r"^Unexpected end of template", re.S), "mẫu kết thúc khi một khối chưa đóng"),
+    (re.compile(r"^Expected an expression, got '([^']*)'$"), 'cần một biểu thức nhưng gặp "{0}"'),
+    (re.compile(r"^expected token '([^']*)', got '([^']*)'$"), 'cần "{0}" nhưng gặp "{1}"'),
+    (re.compile(r"^unexpected '([^']*)'$"), 'ký tự không đúng chỗ "{0}"'),
+]
+# Jinja's names for its own tokens, as they are written in a template.
+_TOKENS = {"end of statement block": "%}", "end of print statement": "}}", "end of template": "cuối mẫu",
+           "begin of statement block": "{%", "begin of print statement": "{{"}
+
+
+def _in_vietnamese(message: str) -> str:
+    """Jinja's most common complaints said in Vietnamese; any other is quoted as Jinja said it."""
+    for pattern, text in _JINJA_ENGLISH:
+        if match := pattern.match(message):
+            return text.format(*(_TOKENS.get(g, g) for g in match.groups()))
+    return f"Jinja báo: {message}"
 
 
 def theme_dirs(site: Site) -> list[Path]:
@@ -73,7 +131,7 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
     """One environment per build, with every filter and URL helper the templates may use;
     `portable` makes every link to a folder end in `index.html` (see `relative`)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(site)]),
+        loader=ThemeLoader([str(d) for d in theme_dirs(site)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -206,17 +264,23 @@ def render_page(env: jinja2.Environment, page: pages.PlannedPage, site: Site, pr
     # build is opened from disk, where that path means nothing: its links stay relative.
     portable = bool(env.globals.get("portable"))
     root = site.config.base_path if page.path == "404.html" and not portable else root_of(page.path)
+    # The messages name no page: a mistake in a template many pages use is one problem, printed once.
     try:
         template = env.get_template(page.template)
         text = template.render(root=root, **page.context)
+    except TemplateNotUtf8 as exc:
+        problems.error(exc.path, exc.line, "mẫu giao diện không phải văn bản UTF-8.",
+                       "Hãy mở tệp bằng trình soạn thảo và lưu lại dạng UTF-8 (Unicode).")
+        return None
     except jinja2.TemplateSyntaxError as exc:
-        problems.error(Path(exc.filename or page.template), exc.lineno, f"mẫu giao diện sai cú pháp: {exc.message}",
+        problems.error(Path(exc.filename or page.template), exc.lineno,
+                       f"mẫu giao diện sai cú pháp ({_in_vietnamese(exc.message or '')}).",
                        "Hãy sửa mẫu giao diện ở dòng này.")
         return None
     except Exception as exc:  # a theme may fail in any way; it must not crash the build
         line = _template_line(exc)
         problems.error(Path(line[0] or page.template), line[1],
-                       f"mẫu giao diện lỗi khi tạo {page.path}: {exc}", "Hãy sửa mẫu giao diện.")
+                       f"mẫu giao diện lỗi khi tạo trang ({_in_vietnamese(str(exc))}).", "Hãy sửa mẫu giao diện ở dòng này.")
         return None
     return text.encode("utf-8")
 

@@ -4,17 +4,29 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .errors import Problems
+from .errors import Problems, SourceError
+
+
+def unique(items: list[SourceError]) -> list[SourceError]:
+    """Each problem once, in the order found: a broken template that every page uses is one
+    mistake, not one per page."""
+    return list(dict.fromkeys(items))
+
+
+def print_list(problems: Problems, stream: TextIO | None = None) -> None:
+    """Warnings first, then errors, so the errors stay on screen; each problem printed once."""
+    stream = stream or sys.stderr
+    for problem in unique(problems.warnings) + unique(problems.errors):
+        print(problem.format(), file=stream)
 
 
 def print_problems(problems: Problems, stream: TextIO | None = None) -> None:
-    """Warnings first, then errors, so the errors stay on screen; then a one-line count."""
+    """The problems of a build, then a one-line count saying that nothing was written."""
     stream = stream or sys.stderr
-    for problem in problems.warnings + problems.errors:
-        print(problem.format(), file=stream)
+    print_list(problems, stream)
     if problems.errors:
-        print(f"Có {len(problems.errors)} lỗi, chưa xây dựng trang. Trang cũ trong thư mục kết quả vẫn giữ nguyên.",
-              file=stream)
+        print(f"Có {len(unique(problems.errors))} lỗi, chưa xây dựng trang. "
+              "Trang cũ trong thư mục kết quả vẫn giữ nguyên.", file=stream)
 
 
 class ProgressLine:

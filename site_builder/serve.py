@@ -8,8 +8,11 @@ good save clears them, without a restart.
 """
 from __future__ import annotations
 
+import errno
 import html
+import logging
 import mimetypes
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -17,51 +20,85 @@ from typing import Callable, Iterable
 
 from livereload import Server
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 
 from .build import Builder
+from .config import load_config
 from .errors import BuildFailed, Problems
+from .oserrors import reason
 from .output import UnsafeOutput
 from .render import PACKAGE_THEMES
-from .report import print_problems
+from .report import print_problems, unique
 
 Environ = dict
 StartResponse = Callable[..., object]
+MAX_PATH = 2048  # longer request paths name no file the build writes
+
+
+class ServeFailed(Exception):
+    """`serve` could not start (the port is taken, the address is wrong): what to tell the editor."""
 
 
 class DevState:
-    """The errors of the last build attempt (None when it succeeded), shared with the web app."""
+    """The errors of the last build attempt (None when it succeeded), shared with the web app,
+    and the path of `base_url`, under which the 404 page's absolute links point."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str = "/") -> None:
         self.lock = threading.Lock()
         self.problems: Problems | None = None
+        self.base_path = base_path
 
 
 def error_banner(problems: Problems) -> bytes:
     """The errors as a block shown on top of every page while the sources are broken."""
-    rows = "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems.errors)
+    errors = unique(problems.errors)
+    rows = "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in errors)
     return (
         '<div role="alert" id="site-builder-loi" style="position:relative;z-index:9999;margin:0;'
         'padding:1rem;background:#fff4f4;border:3px solid #a50e15;color:#1a1a1a;font:16px/1.5 sans-serif">'
-        f"<strong>Có {len(problems.errors)} lỗi, trang đang hiển thị là bản xây dựng tốt gần nhất.</strong>"
+        f"<strong>Có {len(errors)} lỗi, trang đang hiển thị là bản xây dựng tốt gần nhất.</strong>"
         f'<ol style="margin:.5rem 0 0 1.25rem;padding:0">{rows}</ol></div>'
     ).encode("utf-8")
 
 
+def _locate(root: Path, path: str) -> tuple[str, Path | None]:
+    """("found", file), ("folder", None) for a folder asked without its "/", or ("missing", None).
+    A path the file system refuses (too long, a NUL byte) is missing, never a server error."""
+    try:
+        target = (root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(root):
+            return "missing", None
+        if path.endswith("/"):
+            target = target / "index.html"
+        if target.is_file():
+            return "found", target
+        if (target / "index.html").is_file():
+            return "folder", None
+    except (OSError, ValueError):
+        pass
+    return "missing", None
+
+
 def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """A small WSGI app serving the output folder like a static host, plus the error banner."""
+    """A small WSGI app serving the output folder like a static host, plus the error banner.
+    The site is served at "/"; a path under `base_url`'s own path ("/ban-tin/static/style.css",
+    as the 404 page links it) is served too, as the host will serve it."""
     root = output.resolve()
 
     def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
-        target = (root / path.lstrip("/")).resolve()
-        if path.endswith("/"):
-            target = target / "index.html"
-        status = "200 OK"
-        if not target.is_relative_to(root) or not target.is_file():
-            if target.is_relative_to(root) and (target / "index.html").is_file():
-                start_response("301 Moved Permanently", [("Location", path + "/")])
-                return [b""]
-            status, target = "404 Not Found", root / "404.html"
+        path = environ.get("PATH_INFO", "/").encode("latin-1", "replace").decode("utf-8", "replace")
+        if "\x00" in path:
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["Yêu cầu không hợp lệ.".encode("utf-8")]
+        status, found = _locate(root, path) if len(path) <= MAX_PATH else ("missing", None)
+        base = state.base_path
+        if status == "missing" and base != "/" and path.startswith(base):
+            path = path[len(base) - 1:]
+            status, found = _locate(root, path)
+        if status == "folder":
+            start_response("301 Moved Permanently", [("Location", path + "/")])
+            return [b""]
+        code, target = ("200 OK", found) if found is not None else ("404 Not Found", root / "404.html")
         try:
             body = target.read_bytes()
         except OSError:
@@ -74,7 +111,7 @@ def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse]
             body = body.replace(b"<body>", b"<body>" + error_banner(problems), 1)
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
-        start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store")])
+        start_response(code, [("Content-Type", kind), ("Cache-Control", "no-store")])
         return [body]
 
     return app
@@ -97,12 +134,19 @@ class DevBuilder:
             with self.state.lock:
                 self.state.problems = failed.problems
             return False
-        except (UnsafeOutput, OSError) as exc:
-            message = getattr(exc, "message", None) or getattr(exc, "strerror", None) or str(exc)
-            print(f"Lỗi: {message}", file=sys.stderr)
+        except UnsafeOutput as exc:
+            print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
             return False
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else self.builder.output
+            print(f"{where}: Lỗi: không đọc hay ghi được ({reason(exc)}).\n"
+                  "    Hãy kiểm tra tệp, quyền ghi và chỗ trống trên đĩa rồi lưu lại; "
+                  "trang đang phục vụ là bản tốt gần nhất.", file=sys.stderr)
+            return False
+        base_path = _base_path(self.builder.source)  # site.yaml may have changed
         with self.state.lock:
             self.state.problems = None
+            self.state.base_path = base_path
         print_problems(result.problems)
         if result.report.changed:
             print(f"Đã xây dựng xong {result.rendered} trang trong {result.seconds:.2f} giây.", file=sys.stderr)
@@ -117,13 +161,54 @@ class DevBuilder:
             print_problems(failed.problems)
 
 
+def _base_path(source: Path) -> str:
+    """The path of `base_url` ("/ban-tin/"), or "/" while site.yaml cannot be read."""
+    config = load_config(source, Problems(root=source))
+    return config.base_path if config is not None and config.base_path.startswith("/") else "/"
+
+
+def reserve_port(host: str, port: int) -> list[socket.socket]:
+    """The port, held while the first build runs (so a second `serve` on it stops at once instead
+    of building into the same folder); raises `ServeFailed` if it cannot be had."""
+    try:
+        return bind_sockets(port, host)
+    except OSError as exc:
+        raise ServeFailed(_listen_error(exc, host, port)) from None
+
+
+def _listen_error(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"Lỗi: cổng {port} đang bận — thử --port {port + 1}\n"
+                f"    Hãy chạy lại với --port {port + 1}, hoặc dừng chương trình đang dùng cổng {port} "
+                "(có thể là một site-builder serve khác).")
+    return (f"{host}:{port}: Lỗi: không mở được máy chủ ({reason(exc)}).\n"
+            "    Hãy kiểm tra --host (mặc định 127.0.0.1) và --port (một số từ 1024 đến 65535).")
+
+
+class QuietServer(Server):
+    """livereload's server without its English log lines ("Serving on…", one per request):
+    `serve` says in Vietnamese what the editor needs to know."""
+
+    def _setup_logging(self) -> None:
+        for name in ("livereload", "tornado"):
+            logger = logging.getLogger(name)
+            logger.addHandler(logging.NullHandler())
+            logger.propagate = False
+
+
 def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool) -> None:
-    """Serve until interrupted; sources, site templates and the theme are watched."""
-    state = DevState()
-    dev = DevBuilder(Builder(source, output, include_drafts), state)
-    dev.rebuild()
-    dev.index()
-    server = Server(app=make_app(output, state))
+    """Serve until Ctrl-C, then return; sources, site templates and the theme are watched.
+    Raises `ServeFailed` when the port cannot be opened (checked before the first build)."""
+    reserved = reserve_port(host, port)
+    try:
+        state = DevState(_base_path(source))
+        dev = DevBuilder(Builder(source, output, include_drafts), state)
+        dev.rebuild()
+        dev.index()
+    finally:
+        for sock in reserved:
+            sock.close()  # the server binds it again (SO_REUSEADDR) right below
+    server = QuietServer(app=make_app(output, state))
 
     def on_change() -> None:
         if dev.rebuild():
@@ -134,4 +219,7 @@ def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool
         if folder.is_dir():
             server.watch(str(folder), on_change, delay=0.05)
     print(f"Đang phục vụ tại http://{host}:{port}/ (nhấn Ctrl+C để dừng)", file=sys.stderr)
-    server.serve(host=host, port=port, debug=False, open_url_delay=None)
+    try:
+        server.serve(host=host, port=port, debug=False, open_url_delay=None)  # returns on Ctrl-C
+    except OSError as exc:  # taken between the check and now
+        raise ServeFailed(_listen_error(exc, host, port)) from None

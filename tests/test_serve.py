@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO
 
@@ -133,3 +136,188 @@ def test_serve_rebuilds_and_keeps_last_good_page(sample_site: Path, tmp_path: Pa
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+
+
+def _wsgi_get(app, raw_path: bytes) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
+    """Call a WSGI app as a server would: PATH_INFO holds the URL-decoded bytes as latin-1."""
+    answer: dict[str, str] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answer["status"] = status
+
+    body = b"".join(app({"PATH_INFO": raw_path.decode("latin-1"), "REQUEST_METHOD": "GET"}, start_response))
+    return answer["status"], body
+
+
+def _small_output(tmp_path: Path) -> Path:
+    output = tmp_path / "output"
+    (output / "static").mkdir(parents=True)
+    (output / "index.html").write_text("<!doctype html><html lang=\"vi\"><body><p>Trang chủ</p></body></html>", "utf-8")
+    (output / "404.html").write_text('<!doctype html><html lang="vi"><head>'
+                                     '<link rel="stylesheet" href="/ban-tin/static/style.css"></head>'
+                                     "<body><h1>Không tìm thấy trang</h1></body></html>", "utf-8")
+    (output / "static" / "style.css").write_text("body{color:#1a1a1a}", "utf-8")
+    return output
+
+
+@pytest.mark.parametrize("raw_path", [b"/a\x00b", b"/\x00", b"/tin-tuc/\x00/", "/ảnh\x00.jpg".encode()])
+def test_request_with_nul_byte_is_400(tmp_path: Path, raw_path: bytes) -> None:
+    from site_builder.serve import DevState, make_app
+    status, _ = _wsgi_get(make_app(_small_output(tmp_path), DevState()), raw_path)
+    assert status.startswith("400")
+
+
+@pytest.mark.parametrize("raw_path", [b"/" + b"a" * 5000, b"/" + b"a/" * 2500, b"/" + b"a" * 300 + b"/",
+                                      b"/static/" + b"x" * 255 + b".css", "/ả".encode() * 2000])
+def test_request_too_long_is_404(tmp_path: Path, raw_path: bytes) -> None:
+    from site_builder.serve import DevState, make_app
+    status, body = _wsgi_get(make_app(_small_output(tmp_path), DevState()), raw_path)
+    assert status.startswith("404")
+    assert "Không tìm thấy trang" in body.decode("utf-8")
+
+
+def test_404_page_loads_its_styles_under_a_sub_path(tmp_path: Path) -> None:
+    """`serve` serves the site at "/", but the 404 page links its CSS from base_url's path."""
+    from site_builder.serve import DevState, make_app
+    app = make_app(_small_output(tmp_path), DevState("/ban-tin/"))
+    status, body = _wsgi_get(app, b"/khong-co/")
+    assert status.startswith("404")
+    status, css = _wsgi_get(app, b"/ban-tin/static/style.css")
+    assert status == "200 OK"
+    assert css == b"body{color:#1a1a1a}"
+    assert _wsgi_get(app, b"/static/style.css")[0] == "200 OK"
+    assert _wsgi_get(app, b"/ban-tin/")[1].startswith(b"<!doctype html><html lang=\"vi\"><body><p>Trang ch")
+
+
+def test_serve_base_path_comes_from_site_yaml(sample_site: Path) -> None:
+    from site_builder.serve import _base_path
+    assert _base_path(sample_site) == "/ban-tin/"  # base_url: https://mttq.example.gov.vn/ban-tin/
+
+
+def _start_serve(sample_site: Path, output: Path, port: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--source", str(sample_site), "--output", str(output),
+         "--port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        start_new_session=True,
+    )
+
+
+def test_busy_port_is_one_vietnamese_message(sample_site: Path, tmp_path: Path) -> None:
+    port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        proc = _start_serve(sample_site, tmp_path / "served", port)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.startswith(f"Lỗi: cổng {port} đang bận — thử --port {port + 1}\n    Hãy "), err
+    assert "Traceback" not in err and "Address already in use" not in err
+    assert not (tmp_path / "served").exists()  # said before building anything
+
+
+def test_ctrl_c_stops_serve_with_one_line(sample_site: Path, tmp_path: Path) -> None:
+    port = free_port()
+    proc = _start_serve(sample_site, tmp_path / "served", port)
+    stderr = Stderr(proc.stderr)
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200, what="the home page")
+        assert fetch(f"http://127.0.0.1:{port}/khong-co/")[0] == 404
+        # the 404 page links its styles from base_url's path (/ban-tin/), which serve answers too
+        assert 'href="/ban-tin/static/style.css"' in (tmp_path / "served" / "404.html").read_text("utf-8")
+        assert fetch(f"http://127.0.0.1:{port}/ban-tin/static/style.css")[0] == 200
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole group
+        assert proc.wait(timeout=20) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+    time.sleep(0.2)
+    lines = stderr.text.splitlines()
+    assert lines[-1] == "Đã dừng theo yêu cầu.", stderr.text
+    assert lines.count("Đã dừng theo yêu cầu.") == 1
+    assert "Traceback" not in stderr.text and "KeyboardInterrupt" not in stderr.text
+    # livereload's and tornado's English log lines stay out of the editor's terminal
+    for english in ("Serving on", "Start watching", "Shutting down", "404 GET", "200 GET"):
+        assert english not in stderr.text
+
+
+def _tree_digest(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of the processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+# What the build is doing when Ctrl-C comes: forked workers rendering into the staging folder,
+# or Pagefind (a separate binary) indexing it.
+PHASES = {
+    "workers": lambda staging, children: staging.is_dir() and any("site_builder" in c for c in children),
+    "pagefind": lambda staging, children: any("pagefind" in c for c in children),
+}
+
+
+@pytest.mark.parametrize("phase", sorted(PHASES))
+def test_ctrl_c_stops_build_with_one_line_and_output_intact(sample_site: Path, tmp_path: Path, phase: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) in the middle of a full
+    rebuild: one line, exit 130, no traceback from the command, a worker or Pagefind, and the
+    previous output exactly as it was."""
+    output = tmp_path / "output"
+    command = [sys.executable, "-m", "site_builder", "build", "--source", str(sample_site), "--output", str(output)]
+    first = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = _tree_digest(output)
+    shutil.rmtree(sample_site.parent / ".cache")  # the next build renders and indexes every page again
+    staging = tmp_path / ".output.staging"
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and not PHASES[phase](staging, _children(proc.pid)):
+            assert time.monotonic() < deadline, f"the build never reached {phase}"
+            time.sleep(0.01)
+        assert proc.poll() is None, f"the build ended before it could be interrupted during {phase}"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+    assert proc.returncode == 130, err
+    assert err == "Đã dừng theo yêu cầu.\n"
+    assert _tree_digest(output) == before
+
+
+def test_second_serve_on_the_same_port_stops_before_building(sample_site: Path, tmp_path: Path) -> None:
+    """The port is held from the start: a second `serve` says it is busy at once, instead of
+    building into the same output folder while the first one builds."""
+    port = free_port()
+    first = _start_serve(sample_site, tmp_path / "served", port)
+    stderr = Stderr(first.stderr)
+    try:
+        def reserved() -> bool:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        wait_for(reserved, timeout=60, what="the first serve holding its port")
+        assert "Đang phục vụ" not in stderr.text  # held before and during the first build, not only after
+        second = _start_serve(sample_site, tmp_path / "served-2", port)
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 2, err
+        assert err.startswith(f"Lỗi: cổng {port} đang bận — thử --port {port + 1}\n"), err
+        assert not (tmp_path / "served-2").exists()
+        assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200, what="the first serve's home page")
+    finally:
+        os.killpg(first.pid, signal.SIGINT)
+        assert first.wait(timeout=20) == 130
+    assert "Traceback" not in stderr.text

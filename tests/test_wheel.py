@@ -1,0 +1,62 @@
+"""`pip install .` (not editable) and a built wheel work: the default theme ships inside the
+package, and the sample site builds from a wheel installed in a fresh venv, run from a folder
+with no checkout beside it."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import REPO, SAMPLE
+
+SHIPPED = ("site_builder", "themes", "pyproject.toml", "README.md")
+
+
+def _pip(*args: str, python: str = sys.executable) -> None:
+    proc = subprocess.run([python, "-m", "pip", *args], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    for name in SHIPPED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, checkout / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            checkout.mkdir(exist_ok=True)
+            shutil.copy2(source, checkout / name)
+    dist = tmp_path / "dist"
+    _pip("wheel", str(checkout), "-w", str(dist), "--no-deps", "-q")
+    [wheel] = dist.glob("site_builder-*.whl")
+
+    # every file of the theme is in the wheel, under the package
+    theme_files = {p.relative_to(REPO / "themes").as_posix() for p in (REPO / "themes").rglob("*") if p.is_file()}
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n.removeprefix("site_builder/themes/") for n in archive.namelist()
+                   if n.startswith("site_builder/themes/")}
+    assert theme_files and theme_files <= shipped, sorted(theme_files - shipped)
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    _pip("install", "-q", str(wheel), python=str(venv / "bin" / "python"))
+    shutil.rmtree(checkout)  # nothing of the sources is left to fall back on
+
+    site = tmp_path / "trang"
+    shutil.copytree(SAMPLE, site / "content", ignore=shutil.ignore_patterns(".cache"))
+    proc = subprocess.run([str(venv / "bin" / "site-builder"), "build"], cwd=site, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "Đã xây dựng xong" in proc.stderr
+    output = site / "output"
+    assert '<html lang="vi">' in (output / "index.html").read_text("utf-8")
+    assert (output / "static" / "style.css").read_bytes() == (REPO / "themes/default/static/style.css").read_bytes()
+    assert (output / "404.html").is_file() and (output / "don-vi" / "index.html").is_file()
+    assert list(output.glob("tin-tuc/*/*/*/index.html"))
+
+    # the command ran the installed copy, not this checkout
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render as r; print(r.PACKAGE_THEMES)"],
+                           cwd=site, capture_output=True, text=True, timeout=60)
+    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr
