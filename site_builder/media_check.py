@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 from .errors import Problems
+from .oserrors import reason as os_reason
 
 SCRIPT_SUFFIXES = frozenset({
     ".html", ".htm", ".shtml", ".shtm", ".stm", ".xhtml", ".xht", ".mht", ".mhtml", ".hta",
@@ -83,7 +84,7 @@ def check_media(source: Path, media: tuple[str, ...], problems: Problems) -> Non
                                f'là mã HTML/XML (bắt đầu bằng "{shown}"); trình duyệt có thể mở nó như một trang.',
                                "Hãy chép đúng tệp ảnh hoặc tài liệu vào content/media/, hoặc xóa tệp này.")
         except (OSError, EOFError, zlib.error) as exc:
-            reason = getattr(exc, "strerror", None) or "tệp nén bị hỏng"
+            reason = os_reason(exc) if isinstance(exc, OSError) and exc.errno else "tệp nén bị hỏng"
             problems.error(path, None, f"không đọc được tệp ({reason}).",
                            "Hãy kiểm tra tệp còn tồn tại, có quyền đọc và không bị hỏng.")
 

@@ -20,6 +20,19 @@ from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hin
 from .vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
 from .yamlload import LineDict, LineList, load_yaml_file, torn_values
 
+_CSV_REASONS = {  # what Python's csv module says, in the editor's words
+    "line contains nul": "dòng có ký tự NUL (thường do tệp không phải CSV văn bản)",
+    "field larger than field limit": "một ô dài quá giới hạn (thường do thiếu dấu ngoặc kép đóng)",
+    "unexpected end of data": "dấu ngoặc kép mở mà không đóng",
+    "new-line character seen in unquoted field": "ký tự xuống dòng nằm ngoài ngoặc kép",
+}
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's complaint in Vietnamese; one it has no words for is said generally."""
+    text = str(exc).lower()
+    return next((said for known, said in _CSV_REASONS.items() if known in text), "không đúng định dạng CSV")
+
 REQUIRED_COLUMNS = ("unit", "metric", "period", "value")
 OPTIONAL_COLUMNS = ("denominator", "scope", "qualifier", "source", "note")
 SCOPES = ("all", "own")
@@ -197,7 +210,7 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
     except StopIteration:
         return
     except csv.Error as exc:
-        reader.problems.error(path, 1, f"tệp CSV không đọc được ({exc}).", "Hãy lưu lại tệp dạng CSV UTF-8.")
+        reader.problems.error(path, 1, f"tệp CSV không đọc được ({_csv_reason(exc)}).", "Hãy lưu lại tệp dạng CSV UTF-8.")
         return
     columns = [clean_text(c).lower() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -217,7 +230,7 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
         except StopIteration:
             break
         except csv.Error as exc:
-            reader.problems.error(path, rows.line_num, f"dòng CSV không đọc được ({exc}).",
+            reader.problems.error(path, rows.line_num, f"dòng CSV không đọc được ({_csv_reason(exc)}).",
                                   "Hãy kiểm tra dấu ngoặc kép trong dòng này.")
             break
         if not any(cell.strip() for cell in row):

@@ -30,6 +30,7 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import get_executable
 
 from .content import Item
+from .oserrors import reason
 from .site import Site
 from .vietnamese import slugify
 from .workers import die_with_parent
@@ -147,7 +148,7 @@ def _index_cli(folder: Path, scratch: Path, glob: str | None, scratch_dir: Path 
     nothing to index (the command line fails then, where the API writes an empty bundle)."""
     binary = get_executable()
     if binary is None:
-        raise SearchIndexFailed("Could not find pagefind binary")
+        raise SearchIndexFailed("không tìm thấy chương trình Pagefind")
     command = [str(binary), "--site", str(folder.resolve()), "--output-path", str(scratch.resolve()),
                "--force-language", LANGUAGE, "--silent"]
     if glob:
@@ -165,7 +166,7 @@ def _index_cli(folder: Path, scratch: Path, glob: str | None, scratch_dir: Path 
     message = (run.stderr or run.stdout).strip()
     if "not able to build an index" in message:
         return False
-    raise SearchIndexFailed(message.splitlines()[0] if message else f"pagefind exited with {run.returncode}")
+    raise SearchIndexFailed(f"chương trình Pagefind dừng với mã lỗi {run.returncode}")
 
 
 async def _index(folder: Path, scratch: Path, glob: str | None) -> None:
@@ -252,7 +253,9 @@ def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] 
             if shard not in redo:
                 ids.update(_fragment_ids(_read_fragments(folder / _prefix(shard) / "fragment")))
     except Exception as exc:  # the binary may be missing or fail in any way
-        raise SearchIndexFailed(str(exc) or type(exc).__name__) from exc
+        said = exc.args[0] if isinstance(exc, SearchIndexFailed) else (
+            reason(exc) if isinstance(exc, OSError) else "Pagefind dừng bất thường")
+        raise SearchIndexFailed(said) from exc
     filters: dict[str, dict[str, list[str]]] = {"unit": {}, "category": {}, "year": {}}
     for entry in entries:
         page_id = ids.get(entry.url)

@@ -204,7 +204,7 @@ def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem
         return None, YamlProblem(line, f"YAML có ký tự điều khiển không được phép (mã #x{exc.character:04X}); "
                                        "hãy xóa ký tự đó (thường do dán từ tệp khác)")
     except yaml.YAMLError as exc:
-        return None, YamlProblem(None, f"YAML không đọc được ({' '.join(str(exc).split())})")
+        return None, YamlProblem(None, "YAML không đọc được (tệp không phải văn bản YAML hợp lệ)")
     loader.line_offset = line_offset
     try:
         node = loader.get_single_node()
