@@ -78,4 +78,4 @@ def test_ci_set_to_false_is_off_ci(tmp_path: Path) -> None:
 
 def test_run_sh_shows_skip_reasons() -> None:
     lines = (REPO / "tests/run.sh").read_text(encoding="utf-8").splitlines()
-    assert [line for line in lines if "-m pytest" in line] == ['.venv/bin/python -m pytest -q -rs "$@"']
+    assert [line for line in lines if "-m pytest" in line] == ['.venv/bin/python -m pytest -q -rs -n 2 "$@"']
