@@ -2,18 +2,25 @@
 `make_site`, which writes a small purpose-made site for error and edge-case tests."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import textwrap
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.build import build
+
+if TYPE_CHECKING:  # Playwright is imported only where a browser starts: `-m "not browser"` runs without it.
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,6 +59,38 @@ def on_ci() -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if on_ci():
         config.pluginmanager.register(NoSkipsOnCI(), "no-skips-on-ci")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `browser` every test that uses the chromium fixture (directly or through another), so
+    none can be forgotten and `pytest -m "not browser"` runs where Playwright is not installed."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Python's static file handler without a log line per request."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def http_server(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port, quietly, for as long as the block lasts;
+    yields the root address ("http://127.0.0.1:PORT/"). One server for every test that needs one."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # Debian's chromium, driven by Playwright (never a downloaded browser), for what a reader sees.
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -61,11 +100,15 @@ VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "heig
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium per test module."""
+    """One chromium per test module; Playwright is imported here, not when the suite is collected."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance
         instance.close()
+
+
 SAMPLE = REPO / "content"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # After every dated sample item but before the scheduled one (2027-03-01 08:00).

@@ -3,20 +3,19 @@ on one page of each kind, at a desktop width and on a 360 px phone; and the keyb
 link first, every link and control reachable with Tab, the focus always visible."""
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from site_builder.build import build
 
-from conftest import NOW, REPO, SAMPLE, VIEWPORTS
+from conftest import NOW, REPO, SAMPLE, VIEWPORTS, http_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 AXE = REPO / ".venv/node/node_modules/axe-core/axe.min.js"
 
@@ -33,26 +32,14 @@ PAGES = {
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample built and served at http://127.0.0.1:PORT/ban-tin/ (its base path)."""
     root = tmp_path_factory.mktemp("a11y")
     shutil.copytree(SAMPLE, root / "content")
     build(root / "content", root / "host" / "ban-tin", now=NOW)
-    handler = functools.partial(_Quiet, directory=str(root / "host"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ban-tin/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(root / "host") as origin:
+        yield origin + "ban-tin/"
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
@@ -12,10 +13,11 @@ import pytest
 from site_builder.build import Builder, build, check
 from site_builder.errors import BuildFailed, Level
 
-from playwright.sync_api import Browser
-
 from conftest import NOW, make_site, news_item
 from test_html_valid import _checker, read_report
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ITEM = "news/2024/hoi-nghi-tong-ket.md"
 NEW_URL = "tin-tuc/2024/05/hoi-nghi-tong-ket/"

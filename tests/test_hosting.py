@@ -22,18 +22,20 @@ import subprocess
 import time
 from collections import deque
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 from lxml import etree, html
-from playwright.sync_api import Browser, Page
 
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.render import relative
 
 from conftest import NOW, tree_bytes
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 NGINX = "/usr/sbin/nginx"
 SUB_PATH = "/ban-tin/"  # the path of the sample's base_url: 404.html's links start with it

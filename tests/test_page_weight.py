@@ -9,17 +9,20 @@ import gzip
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import html
 from PIL import Image
-from playwright.sync_api import Browser
 
 from site_builder.cli import main
 from site_builder.images import dimensions
 
 from conftest import VIEWPORTS, make_site, news_item
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 BUDGET = 60 * 1024
 # nginx's default gzip_comp_level is 1, the weakest: a size that fits at level 1 fits at any level.

@@ -2,21 +2,20 @@
 under a sub-path. Queries typed without diacritics must find Vietnamese text, "đ" included."""
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 import unicodedata
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from site_builder.build import build
 
-from conftest import SAMPLE, news_item
+from conftest import SAMPLE, http_server, news_item
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 
 EXTRA = {
@@ -33,11 +32,6 @@ EXTRA = {
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample plus three purpose-made items, built and served at http://127.0.0.1:PORT/ban-tin/."""
@@ -48,15 +42,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (source / rel).parent.mkdir(parents=True, exist_ok=True)
         (source / rel).write_text(text, encoding="utf-8")
     build(source, root / "host" / "ban-tin")
-    handler = functools.partial(_Quiet, directory=str(root / "host"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ban-tin/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(root / "host") as origin:
+        yield origin + "ban-tin/"
 
 
 @pytest.fixture

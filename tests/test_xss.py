@@ -6,15 +6,12 @@ chromium with hooks that record any script that runs."""
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import io
 import json
 import re
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -23,17 +20,16 @@ import feedparser
 import lxml.etree
 import lxml.html
 import pytest
-from playwright.sync_api import sync_playwright
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Route
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Route
 
 from site_builder.build import build, check
 from site_builder.errors import BuildFailed, Level, SourceError
 from site_builder.sanitize import Policy, sanitize, scheme_of
 from site_builder.markdown_render import MarkdownRenderer
 
-from conftest import CHROMIUM, FLAGS, NOW, SAMPLE
+from conftest import NOW, SAMPLE, http_server
 
 
 # Raw HTML and Markdown in bodies (after the OWASP XSS filter evasion cheat sheet and the
@@ -653,23 +649,12 @@ _CONTROL = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(built: tuple[Path, Path, list[SourceError]]) -> Iterator[str]:
+    """The hostile build served at http://127.0.0.1:PORT/ban-tin/ (its base path)."""
     _, output, _ = built
-    handler = functools.partial(_Quiet, directory=str(output.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ban-tin/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(output.parent) as origin:
+        yield origin + "ban-tin/"
 
 
 def _carriers(output: Path) -> list[str]:
@@ -730,7 +715,8 @@ def _route(origin: str, elsewhere: list[str]) -> Callable[["Route"], None]:
     return handle
 
 
-def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError]], served: str) -> None:
+def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError]], served: str,
+                                       browser: Browser) -> None:
     _, output, _ = built
     carriers = _carriers(output)
     assert len(carriers) > len(BODY_VECTORS)
@@ -740,9 +726,8 @@ def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError
     control.write_text(_CONTROL, encoding="utf-8")
     origin = served.split("/ban-tin/")[0] + "/"
     ran: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context()
+    context = browser.new_context()
+    try:
         context.add_init_script(_HOOKS)
         elsewhere: list[str] = []
         context.route("**/*", _route(origin, elsewhere))
@@ -775,7 +760,8 @@ def test_no_vector_runs_in_the_browser(built: tuple[Path, Path, list[SourceError
         result = [r for r in tab.evaluate(_COLLECT) if r] + watch.signs + elsewhere
         if result:
             ran["tim-kiem/"] = result
-        browser.close()
+    finally:
+        context.close()
     assert ran == {}
 
 
@@ -824,15 +810,14 @@ def test_hostile_items_leave_no_broken_link(built: tuple[Path, Path, list[Source
     assert checked > 15 * len(BODY_VECTORS) and broken == {}  # menus, breadcrumbs, neighbours… on each
 
 
-def test_hostile_items_pass_axe(built: tuple[Path, Path, list[SourceError]], served: str) -> None:
+def test_hostile_items_pass_axe(built: tuple[Path, Path, list[SourceError]], served: str, browser: Browser) -> None:
     """axe-core finds no violation of any impact on those pages."""
     from test_accessibility import AXE
 
     _, output, _ = built
     found: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        tab = browser.new_page()
+    tab = browser.new_page()
+    try:
         for path in _hostile_pages(output):
             tab.goto(served + path)
             tab.add_script_tag(path=str(AXE))
@@ -840,7 +825,8 @@ def test_hostile_items_pass_axe(built: tuple[Path, Path, list[SourceError]], ser
                 .violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
             if violations:
                 found[path] = violations
-        browser.close()
+    finally:
+        tab.close()
     assert found == {}
 
 
