@@ -14,13 +14,12 @@ from pathlib import Path
 from .argparse_vi import Parser, vietnamese
 from .build import build, check
 from .config import load_config
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, SiteBuilderError, unique
 from .fix_encoding import fix_encoding
 from .interrupt import say_stopped, stop_here_only
 from .newitem import write_new_item
 from .oserrors import reason
-from .output import UnsafeOutput
-from .report import ProgressLine, print_list, print_problems, unique
+from .report import ProgressLine, Reporter, print_list, print_problems
 from .unit_list import describe, find_units
 from .units import load_units
 from .vietnamese import slugify
@@ -104,10 +103,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; Ctrl-C stops it with one line and exit code 130."""
+    """Run one command; a `SiteBuilderError` is printed once, here, with its own exit code;
+    Ctrl-C stops it with one line and exit code 130."""
     try:
         with stop_here_only():
             return _run(parse(argv))
+    except SiteBuilderError as error:
+        return Reporter().failed(error)
     except KeyboardInterrupt:
         return say_stopped()
     except OSError as exc:  # a refusal no command foresaw: still Vietnamese, with its path
@@ -148,12 +150,8 @@ def _source_problem(source: Path) -> str | None:
 
 def _serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (exit 130, one line); a busy port is a usage error said before building."""
-    from .serve import ServeFailed, serve
-    try:
-        serve(args.source, args.output, args.host, args.port, args.drafts)
-    except ServeFailed as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+    from .serve import serve
+    serve(args.source, args.output, args.host, args.port, args.drafts, Reporter())  # ServeFailed: exit 2, in main
     return say_stopped()
 
 
@@ -162,13 +160,7 @@ def _build(args: argparse.Namespace) -> int:
         result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine(),
                        portable=args.portable,
                        waiting=lambda: print("Đang chờ bản dựng khác ghi xong thư mục kết quả…", file=sys.stderr))
-    except BuildFailed as failed:
-        print_problems(failed.problems)
-        return EXIT_CONTENT
-    except UnsafeOutput as exc:
-        print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
+    except OSError as exc:  # BuildFailed (exit 1) and UnsafeOutput (exit 2) are printed by `main`
         print(os_error(exc, args.source, args.output), file=sys.stderr)
         return EXIT_CONTENT
     print_problems(result.problems)
