@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "fix-encoding":
-        return fix_encoding(args.file, args.dry_run)
+        return fix_encoding(args.file, args.dry_run, Reporter())  # EncodingFailed: exit 1, in main
     problem = _source_problem(args.source)
     if problem is not None:
         print(f"{args.source}: Lỗi: {problem}.\n"
