@@ -14,18 +14,18 @@ from pathlib import Path
 from .argparse_vi import Parser, vietnamese
 from .build import build, check
 from .config import load_config
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, SiteBuilderError, unique
 from .fix_encoding import fix_encoding
 from .interrupt import say_stopped, stop_here_only
 from .newitem import write_new_item
 from .oserrors import reason
-from .output import UnsafeOutput
-from .report import ProgressLine, print_list, print_problems, unique
+from .report import ProgressLine, Reporter
 from .unit_list import describe, find_units
 from .units import load_units
 from .vietnamese import slugify
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+REPORT = Reporter()  # the one voice of every command: nothing else in the package prints
 _SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _RIGHTS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
@@ -104,26 +104,29 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; Ctrl-C stops it with one line and exit code 130."""
+    """Run one command; a `SiteBuilderError` is printed once, here, with its own exit code;
+    Ctrl-C stops it with one line and exit code 130."""
     try:
         with stop_here_only():
             return _run(parse(argv))
+    except SiteBuilderError as error:
+        return REPORT.failed(error)
     except KeyboardInterrupt:
         return say_stopped()
     except OSError as exc:  # a refusal no command foresaw: still Vietnamese, with its path
         where = exc.filename if isinstance(exc.filename, str) else "site-builder"
-        print(f"{where}: Lỗi: thao tác với tệp không thực hiện được ({reason(exc)}).\n"
-              "    Hãy kiểm tra đường dẫn, quyền truy cập và chỗ trống trên đĩa, rồi chạy lại.", file=sys.stderr)
+        REPORT.say(f"{where}: Lỗi: thao tác với tệp không thực hiện được ({reason(exc)}).\n"
+                   "    Hãy kiểm tra đường dẫn, quyền truy cập và chỗ trống trên đĩa, rồi chạy lại.")
         return EXIT_CONTENT
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "fix-encoding":
-        return fix_encoding(args.file, args.dry_run)
+        return fix_encoding(args.file, args.dry_run, REPORT)  # EncodingFailed: exit 1, in main
     problem = _source_problem(args.source)
     if problem is not None:
-        print(f"{args.source}: Lỗi: {problem}.\n"
-              "    Hãy chạy lệnh trong thư mục chứa content/, hoặc chỉ rõ thư mục bằng --source.", file=sys.stderr)
+        REPORT.say(f"{args.source}: Lỗi: {problem}.\n"
+                   "    Hãy chạy lệnh trong thư mục chứa content/, hoặc chỉ rõ thư mục bằng --source.")
         return EXIT_USAGE
     if args.command == "build":
         return _build(args)
@@ -148,12 +151,8 @@ def _source_problem(source: Path) -> str | None:
 
 def _serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (exit 130, one line); a busy port is a usage error said before building."""
-    from .serve import ServeFailed, serve
-    try:
-        serve(args.source, args.output, args.host, args.port, args.drafts)
-    except ServeFailed as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+    from .serve import serve
+    serve(args.source, args.output, args.host, args.port, args.drafts, REPORT)  # ServeFailed: exit 2, in main
     return say_stopped()
 
 
@@ -161,23 +160,17 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine(),
                        portable=args.portable,
-                       waiting=lambda: print("Đang chờ bản dựng khác ghi xong thư mục kết quả…", file=sys.stderr))
-    except BuildFailed as failed:
-        print_problems(failed.problems)
+                       waiting=lambda: REPORT.say("Đang chờ bản dựng khác ghi xong thư mục kết quả…"))
+    except OSError as exc:  # BuildFailed (exit 1) and UnsafeOutput (exit 2) are printed by `main`
+        REPORT.say(os_error(exc, args.source, args.output))
         return EXIT_CONTENT
-    except UnsafeOutput as exc:
-        print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
-        print(os_error(exc, args.source, args.output), file=sys.stderr)
-        return EXIT_CONTENT
-    print_problems(result.problems)
+    REPORT.problems(result.problems)
     if result.report.changed:
-        print(f"Đã xây dựng xong {result.pages} trang trong {result.seconds:.2f} giây "
-              f"(trong đó chỉ mục tìm kiếm {result.search_seconds:.2f} giây; "
-              f"{result.report.written} tệp ghi mới, {result.report.removed} tệp bị xóa).", file=sys.stderr)
+        REPORT.say(f"Đã xây dựng xong {result.pages} trang trong {result.seconds:.2f} giây "
+                   f"(trong đó chỉ mục tìm kiếm {result.search_seconds:.2f} giây; "
+                   f"{result.report.written} tệp ghi mới, {result.report.removed} tệp bị xóa).")
     else:
-        print("Không có gì thay đổi.", file=sys.stderr)
+        REPORT.say("Không có gì thay đổi.")
     return EXIT_OK
 
 
@@ -213,19 +206,19 @@ def _check(args: argparse.Namespace) -> int:
         problems = failed.problems
     except OSError as exc:  # check writes nothing, so this is a file it could not read
         where = exc.filename if isinstance(exc.filename, str) else args.source
-        print(f"{where}: Lỗi: không đọc được tệp ({reason(exc)}).\n"
-              "    Hãy kiểm tra tệp còn tồn tại và có quyền đọc, rồi kiểm tra lại.", file=sys.stderr)
+        REPORT.say(f"{where}: Lỗi: không đọc được tệp ({reason(exc)}).\n"
+                   "    Hãy kiểm tra tệp còn tồn tại và có quyền đọc, rồi kiểm tra lại.")
         return EXIT_CONTENT
-    print_list(problems)
+    REPORT.listing(problems)
     errors, warnings = len(unique(problems.errors)), len(unique(problems.warnings))
     failed = errors > 0 or (args.strict and warnings > 0)
     if not failed:
-        print(f"Kiểm tra xong: không có lỗi, {warnings} cảnh báo.", file=sys.stderr)
+        REPORT.say(f"Kiểm tra xong: không có lỗi, {warnings} cảnh báo.")
     elif errors:
-        print(f"Kiểm tra xong: có {errors} lỗi, {warnings} cảnh báo. Hãy sửa rồi kiểm tra lại.", file=sys.stderr)
+        REPORT.say(f"Kiểm tra xong: có {errors} lỗi, {warnings} cảnh báo. Hãy sửa rồi kiểm tra lại.")
     else:
-        print(f"Kiểm tra xong: không có lỗi, nhưng có {warnings} cảnh báo (--strict coi cảnh báo là lỗi). "
-              "Hãy sửa rồi kiểm tra lại.", file=sys.stderr)
+        REPORT.say(f"Kiểm tra xong: không có lỗi, nhưng có {warnings} cảnh báo (--strict coi cảnh báo là lỗi). "
+                   "Hãy sửa rồi kiểm tra lại.")
     return EXIT_CONTENT if failed else EXIT_OK
 
 
@@ -234,51 +227,50 @@ def _units_list(args: argparse.Namespace) -> int:
     problems = Problems(root=args.source)
     units = load_units(args.source, problems)
     if units is None or problems:
-        print_list(problems)
+        REPORT.listing(problems)
         return EXIT_CONTENT
     query = " ".join(args.query)
     found = find_units(units, query)
     for unit in found:
-        print(describe(units, unit))
+        REPORT.result(describe(units, unit))
     if not found:
-        print(f'Không có đơn vị nào khớp với "{query}".\n'
-              "    Hãy gõ một phần tên đơn vị, có dấu hoặc không dấu, ví dụ: site-builder units list \"van yen\".",
-              file=sys.stderr)
+        REPORT.say(f'Không có đơn vị nào khớp với "{query}".\n'
+                   "    Hãy gõ một phần tên đơn vị, có dấu hoặc không dấu, ví dụ: site-builder units list \"van yen\".")
         return EXIT_CONTENT
     return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
     if not slugify(args.title):
-        print(f'Lỗi: tiêu đề "{args.title}" không tạo được tên tệp (không có chữ cái Latin hay chữ số).\n'
-              "    Hãy đặt tiêu đề có chữ, ví dụ \"Hội nghị tiếp xúc cử tri\".", file=sys.stderr)
+        REPORT.say(f'Lỗi: tiêu đề "{args.title}" không tạo được tên tệp (không có chữ cái Latin hay chữ số).\n'
+                   "    Hãy đặt tiêu đề có chữ, ví dụ \"Hội nghị tiếp xúc cử tri\".")
         return EXIT_USAGE
     problems = Problems(root=args.source)
     config = load_config(args.source, problems)
     units = load_units(args.source, problems)
     if problems or config is None or units is None:
-        print_list(problems)
-        print(f"Có {len(unique(problems.errors))} lỗi trong thư mục nguồn, chưa tạo bài mới. Hãy sửa rồi chạy lại.",
-              file=sys.stderr)
+        REPORT.listing(problems)
+        REPORT.say(f"Có {len(unique(problems.errors))} lỗi trong thư mục nguồn, chưa tạo bài mới. "
+                   "Hãy sửa rồi chạy lại.")
         return EXIT_CONTENT
     if args.unit not in units:
         like = find_units(units, args.unit.replace("-", " "))
         example = f', ví dụ "{like[0].id}" ({like[0].name})' if like else ""
-        print(f'Lỗi: không có đơn vị "{args.unit}" trong {args.source / "units.yaml"}; chưa tạo bài mới.\n'
-              f"    Hãy dùng một mã đơn vị có trong units.yaml{example}. "
-              f'Tìm mã theo tên: site-builder units list "{args.unit.replace("-", " ")}".', file=sys.stderr)
+        REPORT.say(f'Lỗi: không có đơn vị "{args.unit}" trong {args.source / "units.yaml"}; chưa tạo bài mới.\n'
+                   f"    Hãy dùng một mã đơn vị có trong units.yaml{example}. "
+                   f'Tìm mã theo tên: site-builder units list "{args.unit.replace("-", " ")}".')
         return EXIT_CONTENT
     try:
         path = write_new_item(args.source, config, args.title, args.unit, datetime.now(timezone.utc))
     except FileExistsError as exc:
-        print(f"{exc.filename}: Lỗi: tệp đã có.\n    Hãy đặt tiêu đề khác hoặc sửa tệp đó.", file=sys.stderr)
+        REPORT.say(f"{exc.filename}: Lỗi: tệp đã có.\n    Hãy đặt tiêu đề khác hoặc sửa tệp đó.")
         return EXIT_CONTENT
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else args.source
-        print(f"{where}: Lỗi: không ghi được bài mới ({reason(exc)}).\n"
-              "    Hãy kiểm tra quyền ghi vào thư mục news/ rồi chạy lại.", file=sys.stderr)
+        REPORT.say(f"{where}: Lỗi: không ghi được bài mới ({reason(exc)}).\n"
+                   "    Hãy kiểm tra quyền ghi vào thư mục news/ rồi chạy lại.")
         return EXIT_CONTENT
-    print(f"Đã tạo {path}", file=sys.stderr)
+    REPORT.say(f"Đã tạo {path}")
     return EXIT_OK
 
 

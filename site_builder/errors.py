@@ -1,4 +1,13 @@
-"""Errors and warnings as values with a place (file, line), collected until the CLI prints them."""
+"""Errors and warnings as values with a place (file, line), collected until the CLI prints them;
+and `SiteBuilderError`, the one base of every exception that reaches the CLI.
+
+`SiteBuilderError` is modelled on Click's `ClickException`: each subclass carries its exit code
+(1 content errors, 2 usage errors or an output refused) and a Vietnamese `message` and `hint`;
+`lines()` is what the CLI's reporter prints. Exceptions used as values inside the pipeline stay
+outside the tree, because each is caught where it is raised and becomes a `Problems` entry with
+its file and line: `vietnamese.ParseError` (a number or period that cannot be read),
+`output.UnsafePath` and `render.TemplateNotUtf8`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,9 +77,52 @@ class Problems:
         return bool(self.errors)
 
 
-class BuildFailed(Exception):
-    """Raised by the pipeline when a stage has collected errors; carries them all."""
+def unique(items: list[SourceError]) -> list[SourceError]:
+    """Each problem once, in the order found: a broken template that every page uses is one
+    mistake, not one per page."""
+    return list(dict.fromkeys(items))
+
+
+def listing(problems: Problems) -> list[str]:
+    """Warnings first, then errors, so the errors stay on screen; each problem once."""
+    return [problem.format() for problem in unique(problems.warnings) + unique(problems.errors)]
+
+
+def build_lines(problems: Problems) -> list[str]:
+    """The problems of a build, then (when there are errors) a count saying nothing was written."""
+    lines = listing(problems)
+    if problems.errors:
+        lines.append(f"Có {len(unique(problems.errors))} lỗi, chưa xây dựng trang. "
+                     "Trang cũ trong thư mục kết quả vẫn giữ nguyên.")
+    return lines
+
+
+class SiteBuilderError(Exception):
+    """What stops a command: its exit code and, in Vietnamese, what went wrong and what to do."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, hint: str = "", where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def lines(self) -> list[str]:
+        """`where: Lỗi: message`, then the hint indented: what the reporter prints."""
+        place = f"{self.where}: " if self.where else ""
+        return [f"{place}Lỗi: {self.message}"] + ([f"    {self.hint}"] if self.hint else [])
+
+
+class BuildFailed(SiteBuilderError):
+    """Raised by the pipeline when a stage has collected errors; carries them all (exit 1)."""
+
+    exit_code = 1
 
     def __init__(self, problems: Problems) -> None:
         super().__init__(f"{len(problems.errors)} lỗi")
         self.problems = problems
+
+    def lines(self) -> list[str]:
+        """Every problem, then the count: nothing was built."""
+        return build_lines(self.problems)

@@ -26,6 +26,8 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Callable
 
+from .errors import SiteBuilderError
+
 
 MARKER = ".site-builder-output"
 TEMPORARY = ".tmp-"  # files of an in-place write a kill left behind; the next build removes them
@@ -36,13 +38,14 @@ class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
 
 
-class UnsafeOutput(ValueError):
-    """An output folder the build must not replace: it holds the sources, or files it did not make."""
+class UnsafeOutput(SiteBuilderError, ValueError):
+    """An output folder the build must not replace: it holds the sources, or files it did not make
+    (exit 2, as a usage error: the editor named the wrong folder). Still a `ValueError`, as before."""
+
+    exit_code = 2
 
     def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint)
 
 
 class OutputBusy(UnsafeOutput):

@@ -4,29 +4,51 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .errors import Problems, SourceError
+from .errors import Problems, SiteBuilderError, build_lines, listing, unique
 
-
-def unique(items: list[SourceError]) -> list[SourceError]:
-    """Each problem once, in the order found: a broken template that every page uses is one
-    mistake, not one per page."""
-    return list(dict.fromkeys(items))
+__all__ = ["ProgressLine", "Reporter", "print_list", "print_problems", "unique"]
 
 
 def print_list(problems: Problems, stream: TextIO | None = None) -> None:
     """Warnings first, then errors, so the errors stay on screen; each problem printed once."""
-    stream = stream or sys.stderr
-    for problem in unique(problems.warnings) + unique(problems.errors):
-        print(problem.format(), file=stream)
+    _print_lines(listing(problems), stream)
 
 
 def print_problems(problems: Problems, stream: TextIO | None = None) -> None:
     """The problems of a build, then a one-line count saying that nothing was written."""
+    _print_lines(build_lines(problems), stream)
+
+
+def _print_lines(lines: list[str], stream: TextIO | None) -> None:
     stream = stream or sys.stderr
-    print_list(problems, stream)
-    if problems.errors:
-        print(f"Có {len(unique(problems.errors))} lỗi, chưa xây dựng trang. "
-              "Trang cũ trong thư mục kết quả vẫn giữ nguyên.", file=stream)
+    for line in lines:
+        print(line, file=stream)
+
+
+class Reporter:
+    """The one voice of the CLI: messages for the editor on stderr, results (diffs, unit lists) on
+    stdout. The streams are looked up at each message, so a redirected `sys.stderr` is followed."""
+
+    def say(self, text: str) -> None:
+        """One message for the editor (it may span lines)."""
+        print(text, file=sys.stderr)
+
+    def failed(self, error: SiteBuilderError) -> int:
+        """The error as the editor reads it; its exit code."""
+        _print_lines(error.lines(), None)
+        return error.exit_code
+
+    def problems(self, problems: Problems) -> None:
+        """The warnings and errors of a build, with the count when nothing was built."""
+        print_problems(problems)
+
+    def listing(self, problems: Problems) -> None:
+        """The warnings and errors, without the build's count."""
+        print_list(problems)
+
+    def result(self, text: str, end: str = "\n") -> None:
+        """Output of the command itself, on stdout."""
+        print(text, end=end)
 
 
 class ProgressLine:

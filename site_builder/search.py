@@ -30,6 +30,7 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import get_executable
 
 from .content import Item
+from .errors import SiteBuilderError
 from .oserrors import reason
 from .site import Site
 from .vietnamese import slugify
@@ -38,8 +39,11 @@ from .workers import die_with_parent
 LANGUAGE = "vi"
 
 
-class SearchIndexFailed(RuntimeError):
-    """Pagefind could not be started or could not index the site."""
+class SearchIndexFailed(SiteBuilderError, RuntimeError):
+    """Pagefind could not be started or could not index the site (exit 1). `build` turns it into
+    a `Problems` entry with what to do; still a `RuntimeError`, as before."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import html
 import logging
 import mimetypes
 import socket
-import sys
 import threading
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,19 +23,21 @@ from tornado.netutil import bind_sockets
 
 from .build import Builder
 from .config import load_config
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, SiteBuilderError, unique
 from .oserrors import reason
-from .output import UnsafeOutput
 from .render import PACKAGE_THEMES
-from .report import print_problems, unique
+from .report import Reporter
 
 Environ = dict
 StartResponse = Callable[..., object]
 MAX_PATH = 2048  # longer request paths name no file the build writes
 
 
-class ServeFailed(Exception):
-    """`serve` could not start (the port is taken, the address is wrong): what to tell the editor."""
+class ServeFailed(SiteBuilderError):
+    """`serve` could not start (the port is taken, the address is wrong): what to tell the editor
+    (exit 2, a usage error: another port or address is the fix)."""
+
+    exit_code = 2
 
 
 class DevState:
@@ -118,47 +119,47 @@ def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse]
 
 
 class DevBuilder:
-    """One rebuild per change, printed for the editor; the search index follows each rebuild."""
+    """One rebuild per change, told to the editor through the CLI's reporter; the search index
+    follows each rebuild. A failed rebuild keeps serving the last good site."""
 
-    def __init__(self, builder: Builder, state: DevState) -> None:
+    def __init__(self, builder: Builder, state: DevState, reporter: Reporter | None = None) -> None:
         self.builder = builder
         self.state = state
+        self.reporter = reporter or Reporter()
         builder.defer_search = True
         builder.live = True
 
     def rebuild(self) -> bool:
         try:
             result = self.builder.build()
-        except BuildFailed as failed:
-            print_problems(failed.problems)
-            with self.state.lock:
-                self.state.problems = failed.problems
-            return False
-        except UnsafeOutput as exc:
-            print(f"Lỗi: {exc.message}\n    {exc.hint}", file=sys.stderr)
+        except SiteBuilderError as error:
+            self.reporter.failed(error)
+            if isinstance(error, BuildFailed):  # shown on top of every page until fixed
+                with self.state.lock:
+                    self.state.problems = error.problems
             return False
         except OSError as exc:
             where = exc.filename if isinstance(exc.filename, str) else self.builder.output
-            print(f"{where}: Lỗi: không đọc hay ghi được ({reason(exc)}).\n"
-                  "    Hãy kiểm tra tệp, quyền ghi và chỗ trống trên đĩa rồi lưu lại; "
-                  "trang đang phục vụ là bản tốt gần nhất.", file=sys.stderr)
+            self.reporter.say(f"{where}: Lỗi: không đọc hay ghi được ({reason(exc)}).\n"
+                              "    Hãy kiểm tra tệp, quyền ghi và chỗ trống trên đĩa rồi lưu lại; "
+                              "trang đang phục vụ là bản tốt gần nhất.")
             return False
         base_path = _base_path(self.builder.source)  # site.yaml may have changed
         with self.state.lock:
             self.state.problems = None
             self.state.base_path = base_path
-        print_problems(result.problems)
+        self.reporter.problems(result.problems)
         if result.report.changed:
-            print(f"Đã xây dựng xong {result.rendered} trang trong {result.seconds:.2f} giây.", file=sys.stderr)
+            self.reporter.say(f"Đã xây dựng xong {result.rendered} trang trong {result.seconds:.2f} giây.")
         else:
-            print("Không có gì thay đổi.", file=sys.stderr)
+            self.reporter.say("Không có gì thay đổi.")
         return True
 
     def index(self) -> None:
         try:
             self.builder.index_search()
         except BuildFailed as failed:
-            print_problems(failed.problems)
+            self.reporter.failed(failed)
 
 
 def _base_path(source: Path) -> str:
@@ -173,16 +174,18 @@ def reserve_port(host: str, port: int) -> list[socket.socket]:
     try:
         return bind_sockets(port, host)
     except OSError as exc:
-        raise ServeFailed(_listen_error(exc, host, port)) from None
+        raise _listen_error(exc, host, port) from None
 
 
-def _listen_error(exc: OSError, host: str, port: int) -> str:
+def _listen_error(exc: OSError, host: str, port: int) -> ServeFailed:
+    """A port that is taken (say which to try instead), or an address that cannot be served."""
     if exc.errno == errno.EADDRINUSE:
-        return (f"Lỗi: cổng {port} đang bận — thử --port {port + 1}\n"
-                f"    Hãy chạy lại với --port {port + 1}, hoặc dừng chương trình đang dùng cổng {port} "
-                "(có thể là một site-builder serve khác).")
-    return (f"{host}:{port}: Lỗi: không mở được máy chủ ({reason(exc)}).\n"
-            "    Hãy kiểm tra --host (mặc định 127.0.0.1) và --port (một số từ 1024 đến 65535).")
+        return ServeFailed(f"cổng {port} đang bận — thử --port {port + 1}",
+                           f"Hãy chạy lại với --port {port + 1}, hoặc dừng chương trình đang dùng cổng {port} "
+                           "(có thể là một site-builder serve khác).")
+    return ServeFailed(f"không mở được máy chủ ({reason(exc)}).",
+                       "Hãy kiểm tra --host (mặc định 127.0.0.1) và --port (một số từ 1024 đến 65535).",
+                       where=f"{host}:{port}")
 
 
 class QuietServer(Server):
@@ -196,13 +199,16 @@ class QuietServer(Server):
             logger.propagate = False
 
 
-def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool) -> None:
-    """Serve until Ctrl-C, then return; sources, site templates and the theme are watched.
-    Raises `ServeFailed` when the port cannot be opened (checked before the first build)."""
+def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool,
+          reporter: Reporter | None = None) -> None:
+    """Serve until Ctrl-C, then return; sources, site templates and the theme are watched, and
+    every rebuild is told through `reporter` (the CLI's). Raises `ServeFailed` when the port
+    cannot be opened (checked before the first build)."""
+    reporter = reporter or Reporter()
     reserved = reserve_port(host, port)
     try:
         state = DevState(_base_path(source))
-        dev = DevBuilder(Builder(source, output, include_drafts), state)
+        dev = DevBuilder(Builder(source, output, include_drafts), state, reporter)
         dev.rebuild()
         dev.index()
     finally:
@@ -218,8 +224,8 @@ def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool
     for folder in dict.fromkeys(watched):
         if folder.is_dir():
             server.watch(str(folder), on_change, delay=0.05)
-    print(f"Đang phục vụ tại http://{host}:{port}/ (nhấn Ctrl+C để dừng)", file=sys.stderr)
+    reporter.say(f"Đang phục vụ tại http://{host}:{port}/ (nhấn Ctrl+C để dừng)")
     try:
         server.serve(host=host, port=port, debug=False, open_url_delay=None)  # returns on Ctrl-C
     except OSError as exc:  # taken between the check and now
-        raise ServeFailed(_listen_error(exc, host, port)) from None
+        raise _listen_error(exc, host, port) from None
