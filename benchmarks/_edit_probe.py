@@ -4,7 +4,7 @@
     python _edit_probe.py SOURCE OUTPUT ITEM.md ARTICLE.html
 
 The Builder is `site_builder.incremental.Builder` if that module exists, else the `Builder`
-that `site_builder.serve` runs (today `site_builder.build.Builder`). Like `serve`, it is kept in
+that `site_builder.live.serve` runs (today `site_builder.build.builder.Builder`). Like `serve`, it is kept in
 memory and, when it has `defer_search`, set to write the pages first and index search after.
 
 Builds once (warm-up), appends a sentence to the body of ITEM.md, times `builder.build()` (the
@@ -70,13 +70,13 @@ def find_builder():
         if exc.name != "site_builder.incremental":
             raise
     try:
-        from site_builder import serve
+        from site_builder.live import serve
     except ModuleNotFoundError:
         return None, None
     builder = getattr(serve, "Builder", None)
     if builder is None:
         return None, None
-    return builder, f"site_builder.serve.Builder ({builder.__module__}.{builder.__qualname__})"
+    return builder, f"site_builder.live.serve.Builder ({builder.__module__}.{builder.__qualname__})"
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def _convert(args: tuple[str, int, int]) -> float:
     import markdown
     started = time.process_time()
     if how == "site_builder":
-        from site_builder.markdown_render import MarkdownRenderer
+        from site_builder.load.markdown_render import MarkdownRenderer
         renderer = MarkdownRenderer()
         for body in BODIES[start::step]:
             renderer.convert(body)

@@ -27,17 +27,17 @@ CALLS: dict[str, int] = defaultdict(int)
 
 TARGETS = [
     # (module, attribute, label); attributes looked up on classes with "Class.method"
-    ("site_builder.build", "load_site", "load_site (all sources → Site)"),
-    ("site_builder.site", "load_items", "  load_items (news: read, front matter, Markdown)"),
-    ("site_builder.site", "load_records", "  load_records (CSV + figures, checks)"),
-    ("site_builder.site", "build_totals", "  build_totals (roll-ups, overlap checks)"),
-    ("site_builder.build", "plan_pages", "plan_pages (URL scheme, contexts, figures)"),
-    ("site_builder.build", "_key", "page keys (_key, hashing every page's deps)"),
-    ("site_builder.build", "Builder._swap", "_swap (render all + write staging + search + commit)"),
-    ("site_builder.build", "Builder._in_place", "_in_place (render changed + write)"),
-    ("site_builder.build", "build_search_files", "  search index (Pagefind)"),
-    ("site_builder.output", "OutputWriter.commit", "  output commit (swap staging in)"),
-    ("site_builder.cache", "BuildCache.save", "cache save (pickle)"),
+    ("site_builder.build.builder", "load_site", "load_site (all sources → Site)"),
+    ("site_builder.model.site", "load_items", "  load_items (news: read, front matter, Markdown)"),
+    ("site_builder.model.site", "load_records", "  load_records (CSV + figures, checks)"),
+    ("site_builder.model.site", "build_totals", "  build_totals (roll-ups, overlap checks)"),
+    ("site_builder.build.builder", "plan_pages", "plan_pages (URL scheme, contexts, figures)"),
+    ("site_builder.build.builder", "_key", "page keys (_key, hashing every page's deps)"),
+    ("site_builder.build.builder", "Builder._swap", "_swap (render all + write staging + search + commit)"),
+    ("site_builder.build.builder", "Builder._in_place", "_in_place (render changed + write)"),
+    ("site_builder.build.builder", "build_search_files", "  search index (Pagefind)"),
+    ("site_builder.write.output", "OutputWriter.commit", "  output commit (swap staging in)"),
+    ("site_builder.base.cache", "BuildCache.save", "cache save (pickle)"),
 ]
 
 
@@ -75,7 +75,7 @@ def main() -> int:
             shutil.rmtree(path, ignore_errors=True)
     for target in TARGETS:
         wrap(*target)
-    from site_builder.cli import main as cli_main
+    from site_builder.cli.main import main as cli_main
     started = time.perf_counter()
     code = cli_main(["build", "--source", str(args.source), "--output", str(args.output)])
     total = time.perf_counter() - started

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from .interrupt import say_stopped, stop_here_only
+from .cli.interrupt import say_stopped, stop_here_only
 
 
 def run() -> int:
     """Run the command line; Ctrl-C at any point is one Vietnamese line and exit code 130."""
     try:
         with stop_here_only(hard_stop=True):
-            from .cli import main
+            from .cli.main import main
             return main()
     except KeyboardInterrupt:
         return say_stopped()

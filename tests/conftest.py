@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder.build import build
+from site_builder.build.builder import build
 
 if TYPE_CHECKING:  # Playwright is imported only where a browser starts: `-m "not browser"` runs without it.
     from playwright.sync_api import Browser

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from site_builder.build import build
+from site_builder.build.builder import build
 
 from conftest import NOW, REPO, SAMPLE, VIEWPORTS, http_server
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import lxml.html
 import pytest
 
-from site_builder.build import Builder, build, check
-from site_builder.errors import BuildFailed, Level
+from site_builder.build.builder import Builder, build, check
+from site_builder.base.errors import BuildFailed, Level
 
 from conftest import NOW, make_site, news_item
 from test_html_valid import _checker, read_report
@@ -54,7 +54,7 @@ def test_an_alias_is_a_redirect_page_to_the_item(tmp_path: Path) -> None:
 
 
 def test_an_alias_is_not_searched(tmp_path: Path) -> None:
-    from site_builder.pages import SearchIndex
+    from site_builder.plan.pages import SearchIndex
     source = _site(tmp_path, f'["{OLD}"]')
     site, planned = Builder(source, tmp_path / "output", use_cache=False).plan(NOW)
     index = next(e for e in planned if isinstance(e, SearchIndex))

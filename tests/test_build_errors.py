@@ -15,8 +15,8 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from site_builder.build import build
-from site_builder.cli import main
+from site_builder.build.builder import build
+from site_builder.cli.main import main
 
 from conftest import NOW, REPO, SITE_YAML, UNITS_YAML, ZONE, make_site, news_item, tree_bytes
 
@@ -661,8 +661,8 @@ def test_problems_are_printed_to_the_current_stderr(tmp_path: Path) -> None:
     import contextlib
     import io
 
-    from site_builder.errors import Problems
-    from site_builder.report import print_problems
+    from site_builder.base.errors import Problems
+    from site_builder.cli.report import print_problems
 
     problems = Problems(root=tmp_path / "content")
     problems.error(tmp_path / "content/news/a.md", 3, "lỗi thử.")

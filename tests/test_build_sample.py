@@ -14,8 +14,8 @@ import pytest
 import yaml
 from lxml import etree, html
 
-from site_builder.build import build
-from site_builder.vietnamese import parse_datetime, slugify, sort_key
+from site_builder.build.builder import build
+from site_builder.base.vietnamese import parse_datetime, slugify, sort_key
 
 from conftest import NOW, SAMPLE, ZONE, tree_bytes
 
@@ -378,7 +378,7 @@ def test_drafts_and_scheduled_items_are_not_published(built_sample: Path, built_
 
 
 def test_drafts_flag_via_cli(sample_site: Path, tmp_path: Path) -> None:
-    from site_builder.cli import main
+    from site_builder.cli.main import main
     out = tmp_path / "out"
     assert main(["build", "--drafts", "--source", str(sample_site), "--output", str(out)]) == 0
     for item in HIDDEN:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE, make_site
-from site_builder import cli
+from site_builder.cli import main as cli
 
 # argparse's English (its gettext msgids) and the English metavars it derives from option names.
 ENGLISH = re.compile(
@@ -211,7 +211,7 @@ def test_source_name_too_long_is_vietnamese(tmp_path: Path, command: str, capsys
 
 SWALLOWED = '''
 import os, signal, sys, time
-from site_builder.interrupt import say_stopped, stop_here_only
+from site_builder.cli.interrupt import say_stopped, stop_here_only
 
 def hook():
     os.kill(os.getpid(), signal.SIGINT)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Builder
-from site_builder.output import OutputBusy, output_lock
+from site_builder.build.builder import Builder
+from site_builder.write.output import OutputBusy, output_lock
 
 from conftest import NOW, REPO, SAMPLE, tree_bytes
 from test_faults import command, staging_of, write_items

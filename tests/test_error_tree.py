@@ -13,21 +13,23 @@ import pytest
 import site_builder
 
 PACKAGE = Path(site_builder.__file__).parent
-PRINTERS = {"report.py", "interrupt.py"}  # the CLI's reporter, and the Ctrl-C line (said before anything is imported)
+PRINTERS = {"cli/report.py", "cli/interrupt.py"}  # the CLI's reporter, and the Ctrl-C line (said before anything is imported)
 # Exceptions used as values inside the pipeline: each is caught where it is raised and becomes a
 # `Problems` entry (file, line, message), so none of them can reach the CLI.
 INTERNAL = {
-    "site_builder.output.UnsafePath": "build.py turns it into an error naming the source file",
-    "site_builder.render.TemplateNotUtf8": "render.py turns it into an error at the template's line",
-    "site_builder.vietnamese.ParseError": "the loaders turn it into an error at the cell or field",
+    "site_builder.write.output.UnsafePath": "build.py turns it into an error naming the source file",
+    "site_builder.render.environment.TemplateNotUtf8": "render.py turns it into an error at the template's line",
+    "site_builder.base.vietnamese.ParseError": "the loaders turn it into an error at the cell or field",
 }
 
 
 def _package_exceptions() -> dict[str, type[BaseException]]:
     """Every exception class defined in a module of the package, by its full name."""
     found: dict[str, type[BaseException]] = {}
-    for info in pkgutil.iter_modules([str(PACKAGE)]):
-        module = importlib.import_module(f"site_builder.{info.name}")
+    for info in pkgutil.walk_packages([str(PACKAGE)], prefix="site_builder."):
+        if info.name.startswith("site_builder.themes"):
+            continue
+        module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, BaseException) and cls.__module__ == module.__name__:
                 found[f"{cls.__module__}.{cls.__qualname__}"] = cls
@@ -36,8 +38,8 @@ def _package_exceptions() -> dict[str, type[BaseException]]:
 
 def test_the_walk_finds_the_known_errors() -> None:
     names = _package_exceptions()
-    for known in ("site_builder.errors.BuildFailed", "site_builder.output.UnsafeOutput",
-                  "site_builder.serve.ServeFailed", *INTERNAL):
+    for known in ("site_builder.base.errors.BuildFailed", "site_builder.write.output.UnsafeOutput",
+                  "site_builder.live.serve.ServeFailed", *INTERNAL):
         assert known in names
 
 
@@ -45,7 +47,7 @@ def test_the_walk_finds_the_known_errors() -> None:
 def test_each_error_reaching_the_cli_is_a_site_builder_error(name: str) -> None:
     if name in INTERNAL:
         return
-    from site_builder.errors import SiteBuilderError
+    from site_builder.base.errors import SiteBuilderError
     cls = _package_exceptions()[name]
     assert issubclass(cls, SiteBuilderError), f"{name} không thuộc cây SiteBuilderError"
     assert cls.exit_code in {1, 2}, f"{name}: mã thoát {cls.exit_code}"
@@ -57,8 +59,8 @@ def test_internal_errors_still_exist() -> None:
 
 
 def test_error_lines_are_what_the_reporter_prints() -> None:
-    from site_builder.errors import BuildFailed, Problems
-    from site_builder.output import UnsafeOutput
+    from site_builder.base.errors import BuildFailed, Problems
+    from site_builder.write.output import UnsafeOutput
     problems = Problems()
     problems.error("content/a.md", 3, "sai.", "Hãy sửa.")
     assert BuildFailed(problems).lines() == ["content/a.md:3: Lỗi: sai.\n    Hãy sửa.",
@@ -88,8 +90,8 @@ def _is_std_write(node: ast.AST) -> bool:
             and stream.attr in {"stdout", "stderr"} and isinstance(stream.value, ast.Name) and stream.value.id == "sys")
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_only_the_cli_prints(path: Path) -> None:
-    if path.name in PRINTERS:
+    if path.relative_to(PACKAGE).as_posix() in PRINTERS:
         return
     assert _prints(path) == [], f"{path.name} gọi print(): hãy trả về thông báo để CLI in"

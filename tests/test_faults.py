@@ -19,8 +19,8 @@ from typing import Iterator
 
 import pytest
 
-from site_builder import cache as cache_module
-from site_builder.build import build
+from site_builder.base import cache as cache_module
+from site_builder.build.builder import build
 
 from conftest import REPO, SAMPLE, tree_bytes
 

@@ -23,8 +23,8 @@ import pytest
 import yaml
 from lxml import etree, html
 
-from site_builder.build import build
-from site_builder.vietnamese import slugify
+from site_builder.build.builder import build
+from site_builder.base.vietnamese import slugify
 
 from conftest import BASE_URL as SMALL_BASE_URL, NOW, SAMPLE, make_site, news_item
 

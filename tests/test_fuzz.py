@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build import check
-from site_builder.errors import BuildFailed
-from site_builder.site import load_site
-from site_builder.sources import MAX_SOURCE_BYTES
+from site_builder.build.builder import check
+from site_builder.base.errors import BuildFailed
+from site_builder.model.site import load_site
+from site_builder.load.sources import MAX_SOURCE_BYTES
 
 from conftest import NOW, REPO, SAMPLE, make_site, news_item
 
@@ -236,8 +236,8 @@ def with_value(rel: str, value: object) -> str:
     return text + f"\n- id: sau\n  extra: {value(2)}\n"  # type: ignore[operator]
 
 
-LOAD_IN_A_CHILD = ("import sys; from pathlib import Path; from site_builder.site import load_site\n"
-                   "from site_builder.errors import BuildFailed\n"
+LOAD_IN_A_CHILD = ("import sys; from pathlib import Path; from site_builder.model.site import load_site\n"
+                   "from site_builder.base.errors import BuildFailed\n"
                    "try:\n    load_site(Path(sys.argv[1]))\nexcept BuildFailed as f:\n"
                    "    print('\\n'.join(p.format() for p in f.problems.errors))\n")
 

@@ -28,9 +28,9 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 import pytest
 from lxml import etree, html
 
-from site_builder.build import build
-from site_builder.cli import main
-from site_builder.render import relative
+from site_builder.build.builder import build
+from site_builder.cli.main import main
+from site_builder.render.environment import relative
 
 from conftest import NOW, tree_bytes
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Builder
+from site_builder.build.builder import Builder
 
 from conftest import SAMPLE
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import frontmatter
 from hypothesis import given, settings, strategies as st
 
-from site_builder.markdown_render import (
+from site_builder.load.markdown_render import (
     ALL_EXTENSIONS, MarkdownRenderer, _new_converter, extensions_for, unused_inline_patterns,
 )
 

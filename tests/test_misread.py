@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.cli import main
-from site_builder.vietnamese import ParseError, format_number, parse_number, slugify
+from site_builder.cli.main import main
+from site_builder.base.vietnamese import ParseError, format_number, parse_number, slugify
 
 from conftest import SAMPLE, SITE_YAML, UNITS_YAML, make_site, news_item
 
@@ -507,9 +507,9 @@ def test_a_semicolon_csv_with_a_wrong_column_names_the_column_not_every_one(
 
 def test_unit_and_metric_text_fields_keep_what_was_typed(tmp_path: Path) -> None:
     """`name: 1:30` is not the unit "90"; `label: yes` is not "True"; a successor id typed 0755 is "0755"."""
-    from site_builder.errors import Problems
-    from site_builder.metrics import load_metrics
-    from site_builder.units import load_units
+    from site_builder.base.errors import Problems
+    from site_builder.load.metrics import load_metrics
+    from site_builder.load.units import load_units
 
     units = UNITS_YAML + "    - id: xa-so\n      name: 1:30\n      type: xa\n"
     source = site(tmp_path, units_yaml=units, files={"metrics.yaml": "- id: co\n  label: yes\n  unit: 0755\n  kind: flow\n"})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import search
-from site_builder.cli import main
+from site_builder.plan import search
+from site_builder.cli.main import main
 
 from conftest import tree_bytes
 

@@ -12,12 +12,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli import main
-from site_builder.errors import Problems
-from site_builder.metrics import load_metrics
-from site_builder.records import load_records
-from site_builder.units import load_units
-from site_builder.vietnamese import ParseError, format_amount, format_number, parse_number, parse_period
+from site_builder.cli.main import main
+from site_builder.base.errors import Problems
+from site_builder.load.metrics import load_metrics
+from site_builder.load.records import load_records
+from site_builder.load.units import load_units
+from site_builder.base.vietnamese import ParseError, format_amount, format_number, parse_number, parse_period
 
 from conftest import make_site
 

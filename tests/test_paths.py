@@ -11,11 +11,11 @@ from typing import Iterator
 
 import pytest
 
-from site_builder import build as build_module
-from site_builder.cli import main
-from site_builder.output import OutputWriter, UnsafePath, safe_relative, write_many_in_place
-from site_builder.pages import RESERVED, RESERVED_FILES, RESERVED_FOLDERS, CopiedFile, GeneratedFile, PlannedPage
-from site_builder.render import PACKAGE_THEMES
+from site_builder.build import builder as build_module
+from site_builder.cli.main import main
+from site_builder.write.output import OutputWriter, UnsafePath, safe_relative, write_many_in_place
+from site_builder.plan.pages import RESERVED, RESERVED_FILES, RESERVED_FOLDERS, CopiedFile, GeneratedFile, PlannedPage
+from site_builder.render.environment import PACKAGE_THEMES
 from conftest import make_site, news_item
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>"
@@ -410,7 +410,7 @@ def test_page_slugs_stay_inside(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_every_top_level_name_the_build_writes_is_reserved(tmp_path: Path) -> None:
     """A page slugged like a folder the build writes would land inside it: all are reserved."""
-    from site_builder.build import Builder
+    from site_builder.build.builder import Builder
     from conftest import NOW, SAMPLE
     source = tmp_path / "content"
     shutil.copytree(SAMPLE, source)

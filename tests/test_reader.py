@@ -9,8 +9,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from site_builder.build import build, check
-from site_builder.errors import BuildFailed
+from site_builder.build.builder import build, check
+from site_builder.base.errors import BuildFailed
 
 from conftest import NOW, make_site, news_item
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from site_builder.sanitize import THEME_IDS, Policy, reduce_style, sanitize
+from site_builder.load.sanitize import THEME_IDS, Policy, reduce_style, sanitize
 
 from conftest import REPO
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from site_builder.build import build
+from site_builder.build.builder import build
 
 from conftest import SAMPLE, http_server, news_item
 

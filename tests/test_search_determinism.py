@@ -11,8 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from site_builder.build import Builder
-from site_builder.search import build_search_files
+from site_builder.build.builder import Builder
+from site_builder.plan.search import build_search_files
 
 from conftest import NOW, SAMPLE, tree_bytes
 
@@ -48,7 +48,7 @@ def test_the_bundle_does_not_depend_on_the_order_files_were_written(on_tmpfs: Pa
 
 
 def _entries() -> list:  # type: ignore[type-arg]
-    from site_builder.search import SearchEntry
+    from site_builder.plan.search import SearchEntry
     return [SearchEntry("tin-tuc/2020/08/x/", ("viet-nam",), "", "2020")]
 
 

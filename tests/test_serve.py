@@ -162,7 +162,7 @@ def _small_output(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("raw_path", [b"/a\x00b", b"/\x00", b"/tin-tuc/\x00/", "/ảnh\x00.jpg".encode()])
 def test_request_with_nul_byte_is_400(tmp_path: Path, raw_path: bytes) -> None:
-    from site_builder.serve import DevState, make_app
+    from site_builder.live.serve import DevState, make_app
     status, _ = _wsgi_get(make_app(_small_output(tmp_path), DevState()), raw_path)
     assert status.startswith("400")
 
@@ -170,7 +170,7 @@ def test_request_with_nul_byte_is_400(tmp_path: Path, raw_path: bytes) -> None:
 @pytest.mark.parametrize("raw_path", [b"/" + b"a" * 5000, b"/" + b"a/" * 2500, b"/" + b"a" * 300 + b"/",
                                       b"/static/" + b"x" * 255 + b".css", "/ả".encode() * 2000])
 def test_request_too_long_is_404(tmp_path: Path, raw_path: bytes) -> None:
-    from site_builder.serve import DevState, make_app
+    from site_builder.live.serve import DevState, make_app
     status, body = _wsgi_get(make_app(_small_output(tmp_path), DevState()), raw_path)
     assert status.startswith("404")
     assert "Không tìm thấy trang" in body.decode("utf-8")
@@ -178,7 +178,7 @@ def test_request_too_long_is_404(tmp_path: Path, raw_path: bytes) -> None:
 
 def test_404_page_loads_its_styles_under_a_sub_path(tmp_path: Path) -> None:
     """`serve` serves the site at "/", but the 404 page links its CSS from base_url's path."""
-    from site_builder.serve import DevState, make_app
+    from site_builder.live.serve import DevState, make_app
     app = make_app(_small_output(tmp_path), DevState("/ban-tin/"))
     status, body = _wsgi_get(app, b"/khong-co/")
     assert status.startswith("404")
@@ -190,7 +190,7 @@ def test_404_page_loads_its_styles_under_a_sub_path(tmp_path: Path) -> None:
 
 
 def test_serve_base_path_comes_from_site_yaml(sample_site: Path) -> None:
-    from site_builder.serve import _base_path
+    from site_builder.live.serve import _base_path
     assert _base_path(sample_site) == "/ban-tin/"  # base_url: https://mttq.example.gov.vn/ban-tin/
 
 

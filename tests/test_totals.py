@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli import main
-from site_builder.errors import Problems
-from site_builder.figures import summarize
-from site_builder.metrics import MetricRegistry, load_metrics
-from site_builder.records import Record, load_records
-from site_builder.site import load_site
-from site_builder.totals import Total, Totals, build_totals, combine_qualifiers, reach_units
-from site_builder.units import UnitRegistry, load_units
-from site_builder.vietnamese import format_number, parse_period, year_period
+from site_builder.cli.main import main
+from site_builder.base.errors import Problems
+from site_builder.model.figures import summarize
+from site_builder.load.metrics import MetricRegistry, load_metrics
+from site_builder.load.records import Record, load_records
+from site_builder.model.site import load_site
+from site_builder.model.totals import Total, Totals, build_totals, combine_qualifiers, reach_units
+from site_builder.load.units import UnitRegistry, load_units
+from site_builder.base.vietnamese import format_number, parse_period, year_period
 
 from conftest import NOW, make_site, news_item
 

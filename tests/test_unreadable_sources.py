@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from site_builder.build import Builder, check
-from site_builder.errors import BuildFailed
+from site_builder.build.builder import Builder, check
+from site_builder.base.errors import BuildFailed
 
 from conftest import NOW, tree_bytes
 

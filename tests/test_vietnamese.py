@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.vietnamese import (
+from site_builder.base.vietnamese import (
     clean_text, format_datetime_vi, match_key, nfc, parse_date, parse_datetime, slugify, sort_key, strip_tones,
 )
 

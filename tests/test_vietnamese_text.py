@@ -21,13 +21,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli import main
-from site_builder.errors import Problems
-from site_builder.legacy import (
+from site_builder.cli.main import main
+from site_builder.base.errors import Problems
+from site_builder.load.legacy import (
     TCVN3, convert_text, decode_legacy_bytes, detect_line, find_legacy_lines, from_tcvn3, from_vni, is_syllable,
 )
-from site_builder.sources import read_text
-from site_builder.vietnamese import (
+from site_builder.load.sources import read_text
+from site_builder.base.vietnamese import (
     ParseError, clean_text, match_key, nfc, parse_number, slugify, sort_key, strip_tones,
 )
 

@@ -57,6 +57,6 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
     assert list(output.glob("tin-tuc/*/*/*/index.html"))
 
     # the command ran the installed copy, not this checkout
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render as r; print(r.PACKAGE_THEMES)"],
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render.environment as r; print(r.PACKAGE_THEMES)"],
                            cwd=site, capture_output=True, text=True, timeout=60)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr

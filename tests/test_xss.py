@@ -24,10 +24,10 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Route
 
-from site_builder.build import build, check
-from site_builder.errors import BuildFailed, Level, SourceError
-from site_builder.sanitize import Policy, sanitize, scheme_of
-from site_builder.markdown_render import MarkdownRenderer
+from site_builder.build.builder import build, check
+from site_builder.base.errors import BuildFailed, Level, SourceError
+from site_builder.load.sanitize import Policy, sanitize, scheme_of
+from site_builder.load.markdown_render import MarkdownRenderer
 
 from conftest import NOW, SAMPLE, http_server
 
@@ -257,8 +257,8 @@ def test_iframe_only_from_configured_hosts() -> None:
 
 def test_iframe_hosts_setting_is_checked(tmp_path: Path) -> None:
     from conftest import SITE_YAML, make_site
-    from site_builder.config import load_config
-    from site_builder.errors import Problems
+    from site_builder.load.config import load_config
+    from site_builder.base.errors import Problems
 
     source = make_site(tmp_path, site_yaml=SITE_YAML + "iframe_hosts: [www.youtube.com, \"https://x.vn/a\"]\n")
     problems = Problems(root=source)
@@ -459,8 +459,8 @@ def test_page_titles_come_out_as_text(built: tuple[Path, Path, list[SourceError]
 def test_every_metric_field_comes_out_as_text(built: tuple[Path, Path, list[SourceError]]) -> None:
     """Metric units, groups and descriptions (not only labels) are literal text on the figure
     pages, in the year tables and in the charts' SVG titles."""
-    from site_builder.errors import Problems
-    from site_builder.metrics import load_metrics
+    from site_builder.base.errors import Problems
+    from site_builder.load.metrics import load_metrics
 
     source, output, _ = built
     metrics = load_metrics(source, Problems(root=source)).metrics
@@ -834,7 +834,7 @@ def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
     """A cached body still reports its removals; an edited front matter re-reads an unchanged body
     with its warnings; allowing an iframe host in site.yaml re-cleans bodies built before."""
     from conftest import SITE_YAML, make_site, news_item
-    from site_builder.build import Builder
+    from site_builder.build.builder import Builder
 
     body = "Đầu bài.\n\n<script>alert(1)</script>\n\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n"
     source = make_site(tmp_path, news={"news/2024/a.md": news_item(body=body)})
@@ -900,7 +900,7 @@ HOSTILE_MEDIA: dict[str, str | bytes] = {
 @pytest.mark.parametrize("name", sorted(HOSTILE_MEDIA))
 def test_media_that_can_run_script_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     from conftest import make_site
-    from site_builder.cli import main
+    from site_builder.cli.main import main
 
     source = make_site(tmp_path, files={f"media/2024/{name}": HOSTILE_MEDIA[name], "media/2024/hanh-son.svg":
                                         (SAMPLE / "media/2020/hanh-son.svg").read_bytes()})
@@ -918,8 +918,8 @@ def test_media_that_can_run_script_is_refused(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_a_hostile_svg_is_named_at_its_line(tmp_path: Path) -> None:
-    from site_builder.errors import Problems
-    from site_builder.media_check import check_media
+    from site_builder.base.errors import Problems
+    from site_builder.load.media_check import check_media
 
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "a.svg").write_text(HOSTILE_MEDIA["onclick.svg"], encoding="utf-8")
@@ -932,9 +932,9 @@ def test_a_hostile_svg_is_named_at_its_line(tmp_path: Path) -> None:
 def test_plain_media_passes(tmp_path: Path) -> None:
     """The sample's SVG drawings (one with a <style>), its PNG, and SVG, PDF and text files that
     only look a little like the refused ones, are all published."""
-    from site_builder.errors import Problems
-    from site_builder.media_check import check_media
-    from site_builder.sources import find_files
+    from site_builder.base.errors import Problems
+    from site_builder.load.media_check import check_media
+    from site_builder.load.sources import find_files
 
     sample_media = tuple(p.relative_to(SAMPLE).as_posix() for p in find_files(SAMPLE / "media"))
     assert any(m.endswith(".svg") for m in sample_media)

@@ -1,0 +1,289 @@
+"""The persistent build cache under `.cache/site-builder/` beside the sources.
+
+It remembers, across builds and processes: the digest of every source file (trusted while its
+size and modification time are unchanged), every news item and page parsed from it (with the
+warnings it gave), and per output folder a manifest of what each output file was made from.
+Everything is keyed by the version of this code, so a new release starts from scratch.
+
+Before a build changes an output folder it leaves a small marker file; the marker goes only when
+the cache, with the new manifest, is safely saved. A build killed in between (or a cache that
+could not be saved) therefore leaves the marker, and the next build forgets that folder's
+manifest and rebuilds it whole instead of trusting a manifest that no longer describes it. A save
+removes only the markers this process read or wrote: another build's, into another output of the
+same sources, stays until that build saves.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .errors import SourceError
+
+FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Digest of this package's code and of the libraries that shape the output."""
+    h = hashlib.sha256(str(FORMAT).encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    for name in ("jinja2", "markdown", "babel", "pagefind", "pyyaml", "python-frontmatter"):
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Parsed:
+    """A parsed source (an Item or Page, or None when it was a draft page), with its warnings."""
+
+    digest: str
+    context: str
+    value: Any
+    warnings: list[SourceError]
+    body_digest: str = ""
+
+
+@dataclass
+class Manifest:
+    """What each output file of one output folder was made from: path → (page key, content digest)."""
+
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class _State:
+    version: str
+    stamps: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+    manifests: dict[str, Manifest] = field(default_factory=dict)
+    last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
+    # per output folder: news item source → every address it was published at ("/tin-tuc/…/")
+    published: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+class BuildCache:
+    """The cache of one source folder; `folder` None keeps it in memory only."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._state: _State | None = None
+        self._dirty = False
+        self._markers: set[Path] = set()  # applied when read, or written by `writing`
+        self._seen: tuple[int, int, int] | None = None  # the cache file as last read or written
+
+    @property
+    def state(self) -> _State:
+        """Everything cached, read on first use: a build that finds nothing changed reads only
+        the small record of the last build (`last_build`)."""
+        if self._state is None:
+            self._state = self._load()
+            self._apply_markers()
+        return self._state
+
+    def _file(self) -> Path | None:
+        return self.folder / "cache.pickle" if self.folder else None
+
+    def _quick_file(self) -> Path | None:
+        return self.folder / "last-build.pickle" if self.folder else None
+
+    def reload_if_changed(self) -> bool:
+        """Forget what was read from the cache if another process has saved it since (True then):
+        a long-lived build (`serve`) must not overwrite a newer cache with what it remembers."""
+        if self._state is None or _signature(self._file()) == self._seen:
+            return False
+        self._state, self._dirty, self._markers = None, False, set()
+        return True
+
+    def _load(self) -> _State:
+        path = self._file()
+        self._seen = _signature(path)
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    state = pickle.load(handle)
+                if isinstance(state, _State) and state.version == code_version():
+                    return state
+            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                pass
+        return _State(code_version())
+
+    def _marker(self, output: Path) -> Path | None:
+        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+        return self.folder / f"writing-{name}" if self.folder else None
+
+    def writing(self, output: Path) -> None:
+        """Note, before changing files of `output`, that its manifest is about to go stale.
+        Raises OSError when the note cannot be written (then nothing may be changed)."""
+        marker = self._marker(output)
+        if marker is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(output.resolve()), encoding="utf-8")
+            self._markers.add(marker)
+            _sync_folder(marker.parent)
+
+    def _apply_markers(self) -> None:
+        """Forget what an unfinished build may have made untrue: its folder's manifest and last build."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for marker in self.folder.glob("writing-*"):
+            self._markers.add(marker)
+            try:
+                output = marker.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                output = None
+            assert self._state is not None
+            if output is None:
+                self._state.manifests.clear()
+                self._state.last_build.clear()
+            else:
+                self._state.manifests.pop(output, None)
+                self._state.last_build.pop(output, None)
+            self._dirty = True
+
+    def digest(self, path: Path) -> str:
+        """The file's content digest, re-read only when its size, modification or change time
+        changed (a new permission changes the last: a file made unreadable is read, and refused)."""
+        stat = path.stat()
+        key = str(path)
+        known = self.state.stamps.get(key)
+        if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size) and known[3:] == (stat.st_ctime_ns,):
+            return known[2]
+        value = digest_bytes(path.read_bytes())
+        self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
+        self._dirty = True
+        return value
+
+    def parsed(self, rel: str, digest: str, context: str) -> Parsed | None:
+        hit = self.state.parsed.get(rel)
+        if hit is not None and hit.digest == digest and hit.context == context:
+            return hit
+        return None
+
+    def store_parsed(self, rel: str, parsed: Parsed) -> None:
+        self.state.parsed[rel] = parsed
+        self._dirty = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop parsed entries of sources that no longer exist."""
+        for rel in [r for r in self.state.parsed if r not in present]:
+            del self.state.parsed[rel]
+            self._dirty = True
+
+    def manifest(self, output: Path) -> Manifest:
+        return self.state.manifests.setdefault(str(output.resolve()), Manifest())
+
+    def set_manifest(self, output: Path, manifest: Manifest) -> None:
+        self.state.manifests[str(output.resolve())] = manifest
+        self._dirty = True
+
+    def last_build(self, output: Path) -> tuple[str, Any, list[SourceError], int, str] | None:
+        """(stamp of all inputs, next scheduled time, warnings, pages, digest of the output's file
+        names) of the last good build, from the small record beside the cache when the cache
+        itself has not been read; None while a build into `output` is unfinished."""
+        key = str(output.resolve())
+        if self._state is not None:
+            return self.state.last_build.get(key)
+        path = self._quick_file()
+        if path is None or any(path.parent.glob("writing-*")):  # a build was cut short: read it all
+            return self.state.last_build.get(key)
+        try:
+            with path.open("rb") as handle:
+                version, records = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return self.state.last_build.get(key)
+        return records.get(key) if version == code_version() else None
+
+    def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int, str]) -> None:
+        self.state.last_build[str(output.resolve())] = value
+        self._dirty = True
+
+    def published(self, output: Path) -> dict[str, tuple[str, ...]]:
+        """The addresses each news item source was published at in `output` (for moved items)."""
+        return self.state.published.get(str(output.resolve()), {})
+
+    def set_published(self, output: Path, addresses: dict[str, tuple[str, ...]]) -> None:
+        if self.state.published.get(str(output.resolve())) != addresses:
+            self.state.published[str(output.resolve())] = addresses
+            self._dirty = True
+
+    def save(self) -> bool:
+        """Write the cache atomically (a temporary file renamed over it), then drop the markers of
+        `writing`. False when it cannot be written: only a slower next build, never a wrong one."""
+        path = self._file()
+        if path is None:
+            return True
+        tmp: str | None = None
+        try:
+            if self._dirty or any(path.parent.glob("writing-*")):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                for stale in path.parent.glob(".cache-*"):  # left by a build killed while saving
+                    stale.unlink(missing_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(self.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+                tmp = None
+                self._seen = _signature(path)
+                quick = self._quick_file()
+                assert quick is not None
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((self.state.version, self.state.last_build), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, quick)
+                tmp = None
+                for marker in self._markers:
+                    marker.unlink(missing_ok=True)
+                self._markers.clear()
+                self._dirty = False
+        except OSError:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            return False
+        return True
+
+
+def _signature(path: Path | None) -> tuple[int, int, int] | None:
+    """Which version of a file is there (inode, modification time, size); None when none is."""
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat is not None else None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new file's name durable (best effort; not every system can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def cache_folder(source: Path) -> Path:
+    """`.cache/site-builder/` beside the source folder (ignored by git)."""
+    return source.resolve().parent / ".cache" / "site-builder"

@@ -1,0 +1,4 @@
+"""The command line: parse arguments in Vietnamese, run a command, print through one reporter.
+
+May import: everything.
+"""

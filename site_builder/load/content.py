@@ -1,0 +1,531 @@
+"""News items and standalone pages: front matter + Markdown → typed `Item` and `Page` values.
+
+Front matter lines are reported as lines of the real file, not of the YAML block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from .config import SiteConfig
+from ..base.cache import BuildCache, Parsed, digest_bytes
+from ..base.errors import Level, Problems, SourceError
+from . import images
+from .markdown_render import MarkdownRenderer
+from .sanitize import Policy, policy_for, sanitize
+from .sources import SourceText, find_files, read_text
+from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
+from ..base.workers import fork_pool
+from ..base.vietnamese import clean_text, format_date_vi, parse_datetime, slugify
+from .yamlload import LineDict, LineList, as_typed, load_yaml
+
+_HANDLER = frontmatter.YAMLHandler()
+
+NEWS_KEYS = {
+    "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
+    "image_alt", "slug", "draft", "figures", "updated", "aliases",
+}
+PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
+# Longest slug: a folder name may hold 255 bytes; 200 leaves room and is already past reading.
+MAX_SLUG = 200
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """One news item, checked: its metadata, its HTML body and where it came from."""
+
+    source: Path
+    rel: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    units: tuple[str, ...]
+    category: str | None
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    summary: str
+    image: str | None
+    image_alt: str
+    slug: str
+    draft: bool
+    figures: Any
+    lines: dict[str, int]
+    body_html: str
+    image_size: tuple[int, int] | None = None   # (width, height) of `image`, for the <img> tag
+    body_media: tuple[str, ...] = ()            # media files the body's images name (page dependencies)
+    aliases: tuple[str, ...] = ()               # former addresses ("/tin-tuc/2020/08/ten-cu/"), checked in pages.py
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front matter key (the first line of the front matter if absent)."""
+        return self.lines.get(key, 2)
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """A standalone page such as "Giới thiệu" or "Liên hệ"."""
+
+    source: Path
+    rel: str
+    title: str
+    summary: str
+    slug: str
+    order: int
+    body_html: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    meta: LineDict
+    body: str
+    first_line: int
+
+
+def _split(src: SourceText, rel: str, problems: Problems) -> _Parsed | None:
+    """Separate the YAML front matter from the body and load it with file line numbers."""
+    text = src.text
+    if not _HANDLER.detect(text):
+        problems.error(src.path, 1, "tệp không có phần thông tin đầu bài (front matter).",
+                       'Dòng đầu tiên phải là "---", tiếp theo là title, date, unit..., rồi một dòng "---".')
+        return None
+    match = _HANDLER.FM_BOUNDARY.search(text)
+    assert match is not None
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        problems.error(src.path, 1, "phần thông tin đầu bài không có dòng \"---\" đóng lại.",
+                       'Hãy thêm một dòng "---" sau các dòng thông tin.')
+        return None
+    offset = text[: match.end()].count("\n")
+    meta, problem = load_yaml(fm, line_offset=offset)
+    if problem is not None:
+        problems.error(src.path, problem.line, problem.message, "Hãy sửa phần thông tin đầu bài ở dòng này.")
+        return None
+    if not isinstance(meta, LineDict):
+        problems.error(src.path, 2, "phần thông tin đầu bài phải gồm các dòng \"khóa: giá trị\".",
+                       'Ví dụ: title: "Tiêu đề bài viết".')
+        return None
+    return _Parsed(meta, body, text.count("\n") - body.count("\n") + 1)  # the body is the text's tail
+
+
+class _Fields:
+    """Typed reads of front matter keys, each mistake recorded with its line."""
+
+    def __init__(self, src: SourceText, meta: LineDict, problems: Problems) -> None:
+        self.src, self.meta, self.problems = src, meta, problems
+
+    def line(self, key: str) -> int:
+        return self.meta.line_of(key)
+
+    def text(self, key: str, required: bool = False, example: str = "...") -> str | None:
+        value = as_typed(self.meta.get(key), self.meta.raw.get(key))  # `title: 1:30` is "1:30", not 90
+        if value is None or value == "":
+            if required:
+                self.problems.error(self.src.path, self.meta.line, f'thiếu "{key}".',
+                                    f'Hãy thêm dòng "{key}: {example}" vào phần thông tin đầu bài.')
+            return None
+        if isinstance(value, (list, dict, bool)):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là một dòng chữ.',
+                                f'Hãy viết "{key}: {example}".')
+            return None
+        return clean_text(str(value))
+
+    def text_list(self, key: str, example: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str) and ("," in value or ";" in value):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" được viết thành một dòng chữ "{clean_text(value)}", '
+                                "không phải danh sách: cả dòng sẽ thành một mục.",
+                                f"Hãy đặt các mục trong ngoặc vuông: {key}: [{', '.join(_pieces(value))}]")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        elif isinstance(value, LineList):
+            value = [as_typed(v, value.raw[i]) for i, v in enumerate(value)]
+        if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là danh sách các dòng chữ.',
+                                f"Ví dụ: {key}: [{example}]")
+            return ()
+        seen: dict[str, None] = {}
+        for v in value:
+            cleaned = clean_text(str(v))
+            if cleaned:
+                seen.setdefault(cleaned, None)
+        return tuple(seen)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là true hoặc false.',
+                                f"Ví dụ: {key}: true")
+            return False
+        return value
+
+    def unknown(self, known: set[str]) -> None:
+        for key in self.meta:
+            if key not in known:
+                self.problems.warn(self.src.path, self.line(key), f'mục "{key}" không được dùng.',
+                                   "Hãy kiểm tra chính tả tên mục (xem README).")
+
+
+def _pieces(text: str) -> list[str]:
+    """The items of a list written as one line of text ("Dân vận, Giám sát")."""
+    return [p for p in (clean_text(p) for p in text.replace(";", ",").split(",")) if p]
+
+
+def _date(fields: _Fields, key: str, config: SiteConfig, required: bool) -> datetime | None:
+    raw = fields.text(key, required, '"2020-08-21 02:49"')
+    if raw is None:
+        return None
+    value = parse_datetime(raw, config.timezone)
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" ngoài khoảng năm {FIRST_YEAR}–{LAST_YEAR}.',
+                              "Hãy kiểm tra lại năm của bài viết.")
+        return None
+    if value is not None:
+        return value.astimezone(config.timezone)
+    if value is None:
+        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" không đọc được.',
+                              'Hãy viết theo dạng "2020-08-21 02:49" (giờ Việt Nam) hoặc "2020-08-21T02:49:00+07:00".')
+    return value
+
+
+def _path_like(slug_text: str) -> bool:
+    """A slug written as a path ("../x", "/etc/passwd", "a\\b", "~/x"), not as a piece of an address."""
+    return "/" in slug_text or "\\" in slug_text or slug_text.startswith("~")
+
+
+def _path_slug_error(path: Path, line: int | None, slug_text: str, slug: str, problems: Problems) -> None:
+    problems.error(path, line, f'slug "{slug_text}" được viết như một đường dẫn thư mục.',
+                   f'Slug chỉ là một phần của địa chỉ trang, không có "/", "\\" hay "~": hãy viết slug: "{slug}".')
+
+
+def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
+              renderer: MarkdownRenderer, problems: Problems) -> Item | None:
+    """Read one news item; None (with every problem recorded) if it cannot be published."""
+    before = len(problems.errors)
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    if parsed is None:
+        return None
+    meta = parsed.meta
+    f = _Fields(src, meta, problems)
+    f.unknown(NEWS_KEYS)
+    title = f.text("title", True, '"Tiêu đề bài viết"')
+    date = _date(f, "date", config, True)
+    updated = _date(f, "updated", config, False)
+
+    unit_ids: tuple[str, ...] = ()
+    if "unit" in meta and "units" in meta:
+        problems.error(path, f.line("units"), 'chỉ dùng một trong hai mục "unit" hoặc "units".',
+                       'Nhiều đơn vị thì viết "units: [id1, id2]".')
+    elif "units" in meta:
+        unit_ids = f.text_list("units", "huyen-van-yen, xa-hanh-son")
+        if not unit_ids:
+            problems.error(path, f.line("units"), '"units" không có đơn vị nào.', 'Ví dụ: units: [huyen-van-yen].')
+    else:
+        one = f.text("unit", True, "huyen-van-yen")
+        unit_ids = (one,) if one else ()
+    key = "units" if "units" in meta else "unit"
+    for unit_id in unit_ids:
+        if unit_id not in units:
+            problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.', unit_hint(unit_id, units))
+        elif date is not None and units[unit_id].valid_to and date.date() > units[unit_id].valid_to:
+            unit = units[unit_id]
+            problems.warn(path, f.line(key), f'bài viết ngày {format_date_vi(date)} gắn với "{unit_id}", '
+                          f'đơn vị đã kết thúc hoạt động ngày {format_date_vi(unit.valid_to)}.',
+                          successor_hint(unit, units) if unit.successors else
+                          "Nếu bài viết về đơn vị mới, hãy dùng mã đơn vị đang hoạt động.")
+
+    category = f.text("category")
+    tags = f.text_list("tags", '"Dân vận", "Giám sát"')
+    authors = f.text_list("authors", '"Mai Hiên", "Tiến Đạt"')
+    summary = f.text("summary") or ""
+    image = f.text("image")
+    image_alt = f.text("image_alt") or ""
+    if image:
+        image = image.lstrip("/")
+        if image.startswith(("http:", "https:", "//")):
+            problems.error(path, f.line("image"), "ảnh phải nằm trong thư mục media của trang.",
+                           "Hãy chép ảnh vào content/media/ và viết image: media/...")
+            image = None
+        elif not _inside(source / "media", source / image) or not (source / image).is_file():
+            problems.error(path, f.line("image"), f'không tìm thấy ảnh "{image}".',
+                           "Hãy chép ảnh vào content/media/ và ghi đường dẫn bắt đầu bằng media/.")
+            image = None
+        elif not image_alt:
+            problems.error(path, f.line("image"), "ảnh thiếu mô tả (image_alt).",
+                           'Hãy thêm "image_alt: ..." mô tả nội dung ảnh cho người không nhìn thấy ảnh.')
+    image_size = images.dimensions(source / image) if image else None
+    if image and image_size is None:
+        problems.error(path, f.line("image"), f'không đọc được kích thước ảnh "{image}" (tệp hỏng hoặc không phải ảnh PNG, JPEG, GIF, WebP, SVG).',
+                       "Hãy lưu lại ảnh ở một trong các dạng này rồi chép vào content/media/.")
+    slug_text = f.text("slug")
+    slug = slugify(slug_text) if slug_text else slugify(title or "")
+    if slug_text is not None and not slug:
+        problems.error(path, f.line("slug"), f'slug "{slug_text}" không tạo được đường dẫn.',
+                       'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
+    elif slug_text is not None and _path_like(slug_text):
+        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
+    if len(slug) > MAX_SLUG:
+        problems.warn(path, f.line("slug" if slug_text is not None else "title"),
+                      f"đường dẫn tạo từ {'slug' if slug_text is not None else 'tiêu đề'} dài {len(slug)} ký tự; "
+                      f"đã cắt còn {len(_cut_slug(slug))} ký tự.",
+                      f'Nếu muốn đường dẫn khác, hãy thêm dòng slug: "{_cut_slug(slug, 60)}".')
+        slug = _cut_slug(slug)
+    if slug_text is None and title and not slug:
+        problems.error(path, f.line("title"), f'tiêu đề "{title}" không tạo được đường dẫn (không có chữ cái Latin hay chữ số).',
+                       'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "bao-cao-tong-ket".')
+    for key, names in (("category", (category,) if category else ()), ("tags", tags)):
+        for name in names:
+            if not slugify(name):
+                word = "chuyên mục" if key == "category" else "thẻ"
+                problems.error(path, f.line(key), f'{word} "{name}" không tạo được đường dẫn.',
+                               "Hãy dùng tên có chữ cái hoặc chữ số.")
+    draft = f.flag("draft")
+    aliases = f.text_list("aliases", '"/tin-tuc/2020/08/ten-cu/"')
+    figures = meta.get("figures")
+    body_html = _body(renderer, parsed, path, problems, _policy(config), depth=4)  # tin-tuc/YYYY/MM/slug/
+    if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
+        return None
+    return Item(
+        source=path, rel=path.relative_to(source).as_posix(), title=title, date=date, updated=updated,
+        units=unit_ids, category=category, tags=tags, authors=authors, summary=summary,
+        image=image, image_alt=image_alt, slug=slug, draft=draft, figures=figures,
+        lines=dict(meta.lines), body_html=body_html, image_size=image_size,
+        body_media=renderer.media_refs(parsed.body),
+        aliases=aliases,
+    )
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """True when `path` (symlinks resolved) lies inside `folder`."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _policy(config: SiteConfig | None) -> Policy:
+    return policy_for(config.iframe_hosts if config is not None else ())
+
+
+def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems,
+          policy: Policy, depth: int = 1) -> str | None:
+    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line. `depth`: how
+    many folders deep its page is, to find the files that "../" addresses name."""
+    html = renderer.convert(parsed.body, depth)
+    for image in renderer.image_problems:
+        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
+    if html is None:
+        problems.error(path, parsed.first_line, "nội dung bài lồng nhau quá sâu (danh sách hoặc trích dẫn nhiều cấp).",
+                       "Hãy giảm số cấp thụt lề của danh sách hoặc trích dẫn.")
+        return None
+    if renderer.last_digest in renderer.known:
+        return html  # sanitised under this policy by an earlier build, with nothing removed
+    html, warnings = sanitize(html, parsed.body, policy)
+    for image in renderer.html_image_problems(html, depth):  # raw HTML images, as a Markdown image is checked
+        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
+    for line, message, hint in warnings:
+        problems.warn(path, parsed.first_line + line, message, hint)
+    if warnings:
+        renderer.last_digest = ""  # not reused by body digest: its warnings must be given again
+    return html
+
+
+def _cut_slug(slug: str, limit: int = MAX_SLUG) -> str:
+    """`slug` cut to at most `limit` characters at a word boundary (inside a word only if the
+    first word alone is longer)."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if cut and len(cut) <= limit else slug[:limit].rstrip("-")
+
+
+def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems,
+              include_drafts: bool = False, config: SiteConfig | None = None) -> Page | None:
+    """Read one standalone page."""
+    before = len(problems.errors)
+    src = read_text(path, problems)
+    if src is None:
+        return None
+    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    if parsed is None:
+        return None
+    f = _Fields(src, parsed.meta, problems)
+    f.unknown(PAGE_KEYS)
+    title = f.text("title", True, '"Giới thiệu"')
+    slug_text = f.text("slug")
+    slug = slugify(slug_text or path.stem)
+    order = parsed.meta.get("order", 100)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.error(path, f.line("order"), '"order" phải là một số nguyên.', "Ví dụ: order: 1")
+        order = 100
+    if not slug:
+        problems.error(path, f.line("slug"), "trang không tạo được đường dẫn.",
+                       'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "gioi-thieu".')
+    elif slug_text is not None and _path_like(slug_text):
+        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
+    draft = f.flag("draft")
+    body_html = _body(renderer, parsed, path, problems, _policy(config))
+    if (draft and not include_drafts) or len(problems.errors) > before or title is None or body_html is None:
+        return None
+    return Page(source=path, rel=path.relative_to(source).as_posix(), title=title,
+                summary=f.text("summary") or "", slug=slug, order=order, body_html=body_html)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a loading worker needs: set before the worker processes fork, read by them."""
+
+    source: Path
+    config: SiteConfig | None
+    units: UnitRegistry | None
+    include_drafts: bool
+    known_html: dict[str, str]
+
+
+_JOB: _Job | None = None
+_RENDERER: MarkdownRenderer | None = None
+
+
+def _renderer(known: dict[str, str]) -> MarkdownRenderer:
+    """This process's renderer for the current job: converters survive from file to file."""
+    global _RENDERER
+    if _RENDERER is None or _RENDERER.known is not known:
+        _RENDERER = MarkdownRenderer(known, _JOB.source if _JOB is not None else None)
+    return _RENDERER
+
+
+def _load_one(path: Path) -> tuple[Item | Page | None, list[SourceError], str]:
+    """Parse one news item or page with its own problem list (runs in a worker or inline)."""
+    assert _JOB is not None
+    problems = Problems(root=_JOB.source)
+    renderer = _renderer(_JOB.known_html)
+    if _JOB.config is not None and _JOB.units is not None:
+        value: Item | Page | None = load_item(path, _JOB.source, _JOB.config, _JOB.units, renderer, problems)
+    else:
+        value = load_page(path, _JOB.source, renderer, problems, _JOB.include_drafts, _JOB.config)
+    digest = renderer.last_digest
+    return value, problems.items, f"{digest}:{_policy(_JOB.config).key}" if digest else ""
+
+
+def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCache | None,
+              context: str, jobs: int) -> list[Item | Page]:
+    """Parse files, taking unchanged ones from the cache and the rest in parallel when many."""
+    global _JOB
+    found: dict[Path, Item | Page | None] = {}
+    todo: list[tuple[Path, str, str]] = []
+    for path in paths:
+        rel = path.relative_to(job.source).as_posix()
+        try:
+            digest = cache.digest(path) if cache is not None else ""
+        except OSError:
+            digest = ""
+        hit = cache.parsed(rel, digest, context) if cache is not None and digest else None
+        if hit is not None:
+            problems.items.extend(hit.warnings)
+            found[path] = hit.value
+        else:
+            todo.append((path, rel, digest))
+    _JOB = job
+    try:
+        if jobs > 1 and len(todo) >= 64:
+            with fork_pool(jobs) as pool:
+                results = pool.map(_load_one, [p for p, _, _ in todo], chunksize=32)
+        else:
+            results = [_load_one(p) for p, _, _ in todo]
+    finally:
+        _JOB = None
+    for (path, rel, digest), (value, items, body_digest) in zip(todo, results):
+        problems.items.extend(items)
+        found[path] = value
+        if cache is not None and digest and not any(i.level is Level.ERROR for i in items):
+            cache.store_parsed(rel, Parsed(digest, context, value, list(items), body_digest))
+    return [v for p in paths if (v := found[p]) is not None]
+
+
+def _known_html(cache: BuildCache | None, policy: Policy) -> dict[str, str]:
+    """Bodies converted and sanitised before under `policy`, by digest of their Markdown: a changed
+    front matter or unit list re-reads the front matter but never converts an unchanged body twice."""
+    if cache is None:
+        return {}
+    suffix = ":" + policy.key
+    return {p.body_digest.removesuffix(suffix): p.value.body_html for p in cache.state.parsed.values()
+            if p.value is not None and p.body_digest.endswith(suffix)}
+
+
+def _media_stamps(source: Path, media: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and times of the media files: items carry image sizes, so a file replaced
+    under the same name must read them again."""
+    stamps = []
+    for rel in media:
+        try:
+            stat = (source / rel).stat()
+        except OSError:
+            continue
+        stamps.append((rel, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _item_job(source: Path, config: SiteConfig, units: UnitRegistry, cache: BuildCache | None,
+              media: tuple[str, ...]) -> tuple[_Job, str]:
+    """The loading job of news items and its cache context (what an item's parse depends on
+    besides its file: time zone, unit ids, media files, the sanitiser's policy)."""
+    policy = _policy(config)
+    validity = sorted((u.id, u.valid_to, u.successors) for u in units.units.values())  # items warn by it
+    context = digest_bytes(repr((config.timezone.key, validity, _media_stamps(source, media),
+                                 policy.key)).encode())
+    return _Job(source, config, units, False, _known_html(cache, policy)), context
+
+
+def load_items(source: Path, config: SiteConfig, units: UnitRegistry, problems: Problems,
+               cache: BuildCache | None = None, jobs: int = 1, media: tuple[str, ...] = ()) -> list[Item]:
+    paths = find_files(source / "news", (".md", ".markdown"))
+    job, context = _item_job(source, config, units, cache, media)
+    return [i for i in _load_all(paths, job, problems, cache, context, jobs) if isinstance(i, Item)]
+
+
+def load_some_items(paths: list[Path], source: Path, config: SiteConfig, units: UnitRegistry,
+                    problems: Problems, cache: BuildCache | None, media: tuple[str, ...]
+                    ) -> dict[Path, Item | None]:
+    """Only these news files, parsed as `load_items` parses them (same cache and context):
+    `serve`'s fast path after an edit. None for a file that gives errors."""
+    job, context = _item_job(source, config, units, cache, media)
+    loaded = _load_all(paths, job, problems, cache, context, 1)
+    by_source = {i.source: i for i in loaded if isinstance(i, Item)}
+    return {path: by_source.get(path) for path in paths}
+
+
+def placement_fields(item: Item) -> tuple[Any, ...]:
+    """What decides where an item appears and which pages exist: its address, date, units,
+    category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
+    return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
+            item.image, item.image_size, item.body_media, item.lines if item.figures is not None else None,
+            item.aliases)
+
+
+def listing_fields(item: Item) -> tuple[Any, ...]:
+    """Everything a page other than the item's own article page and the feeds shows of it (lists,
+    archives, neighbours' links, the sitemap, filters, figure sources): all but the body. The
+    file lines count when the item reports figures, whose sources cite them."""
+    return (item.rel, item.title, item.date, item.updated, item.units, item.category, item.tags,
+            item.authors, item.summary, item.image, item.image_alt, item.slug, item.draft, item.figures,
+            item.image_size, item.lines if item.figures is not None else None)
+
+
+def load_pages(source: Path, problems: Problems, include_drafts: bool = False,
+               cache: BuildCache | None = None, config: SiteConfig | None = None) -> list[Page]:
+    """Standalone pages; `config` gives the sanitiser's iframe hosts (none without it)."""
+    paths = find_files(source / "pages", (".md", ".markdown"))
+    policy = _policy(config)
+    job = _Job(source, config, None, include_drafts, _known_html(cache, policy))
+    context = ("drafts" if include_drafts else "published") + ":" + policy.key
+    return [p for p in _load_all(paths, job, problems, cache, context, 1) if isinstance(p, Page)]

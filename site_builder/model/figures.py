@@ -1,0 +1,112 @@
+"""What the pages show of the totals: per unit and metric, the running totals, the tables by
+year and by reported period, the chart, and the records behind every figure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from itertools import groupby
+
+from .charts import Chart, bar_chart
+from ..load.metrics import Metric
+from ..load.records import Record
+from .totals import ShortfallWarning, Total, Totals
+from ..base.vietnamese import Period, year_period
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One calendar year: the year's total (flow) or year-end level, and the running total."""
+
+    year: int
+    total: Total | None
+    cumulative: Total | None
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """A record reaching a unit, and the reported record that already accounts for it, if any."""
+
+    record: Record
+    covered_by: Record | None
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """Everything a unit page shows of one metric."""
+
+    unit: str
+    metric: Metric
+    latest: Total
+    year_to_date: Total | None
+    years: tuple[YearRow, ...]
+    periods: tuple[tuple[Period, Total], ...]
+    chart: Chart | None
+    records: tuple[RecordRow, ...]
+    warnings: tuple[ShortfallWarning, ...]
+
+    @cached_property
+    def records_by_year(self) -> tuple[tuple[int, tuple[RecordRow, ...]], ...]:
+        """The records grouped by the year their period ends, years ascending, order kept within
+        a year (what Jinja's `groupby` gives, without its cost on the biggest pages)."""
+        ordered = sorted(self.records, key=lambda row: row.record.period.end.year)
+        return tuple((year, tuple(rows)) for year, rows in groupby(ordered, key=lambda row: row.record.period.end.year))
+
+
+def _distinct_periods(records: list[Record]) -> list[Period]:
+    seen: dict[tuple[date, date], Period] = {}
+    for r in records:
+        seen.setdefault((r.period.start, r.period.end), r.period)
+    return sorted(seen.values(), key=lambda p: (p.start, p.end))
+
+
+def summarize(totals: Totals, unit_id: str, warnings: list[ShortfallWarning]) -> tuple[MetricSummary, ...]:
+    """A summary per metric with data reaching the unit."""
+    out: list[MetricSummary] = []
+    reach = totals.reach[unit_id]
+    for metric in totals.metrics_of(unit_id):
+        relevant = totals.relevant(unit_id, metric.id)
+        last = max(r.period.end for r in relevant)
+        latest = totals.cumulative(unit_id, metric.id, last)
+        if latest is None:
+            continue
+        flow = metric.kind == "flow"
+        years = tuple(
+            YearRow(y, totals.total(unit_id, metric.id, year_period(y)),
+                    totals.cumulative(unit_id, metric.id, date(y, 12, 31)) if flow else None)
+            for y in totals.years(unit_id, metric.id)
+        )
+        periods = []
+        for period in _distinct_periods(relevant):
+            total = totals.total(unit_id, metric.id, period)
+            if total is not None:
+                periods.append((period, total))
+        points = [(str(row.year), row.total.value) for row in years if row.total is not None]
+        rows = []
+        for r in sorted(relevant, key=lambda r: (r.period.start, r.period.end, r.index)):
+            cover = next((a for a in totals.covers.get(r.index, ()) if a.unit in reach), None) if flow else None
+            rows.append(RecordRow(r, cover))
+        out.append(MetricSummary(
+            unit=unit_id, metric=metric, latest=latest,
+            year_to_date=totals.year_to_date(unit_id, metric.id, last) if flow else None,
+            years=years, periods=tuple(periods), chart=bar_chart(points), records=tuple(rows),
+            warnings=tuple(w for w in warnings if w.record.unit == unit_id and w.record.metric == metric.id),
+        ))
+    return tuple(out)
+
+
+def year_value(totals: Totals, unit_id: str, metric_id: str, year: int) -> Total | None:
+    """A unit's figure for a calendar year: the flow total, or the level at the year's end."""
+    return totals.total(unit_id, metric_id, year_period(year))
+
+
+def all_years(totals: Totals) -> list[int]:
+    return sorted({r.period.end.year for r in totals.records})
+
+
+def as_number(value: Decimal | None) -> int | float | None:
+    """A JSON number: integers stay exact integers (money), decimals become floats."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
