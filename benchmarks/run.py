@@ -243,7 +243,7 @@ def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
                      str(sb / info["edit_item"]), str(sb / info["edit_page"])]
             edit = measure(probe, sb, scratch, "site_builder-edit", timeout)
             row["sb_edit"] = edit
-            lines = [l for l in edit.out.splitlines() if l.startswith("{")]
+            lines = [row for row in edit.out.splitlines() if row.startswith("{")]
             row["sb_edit_result"] = json.loads(lines[-1]) if lines else None
 
     # Hugo --------------------------------------------------------------------------------------

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from conftest import NOW, REPO, SAMPLE, VIEWPORTS, http_server
 
 from site_builder.build.builder import build
-
-from conftest import NOW, REPO, SAMPLE, VIEWPORTS, http_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
-
-from site_builder.build.builder import Builder, build, check
-from site_builder.base.errors import BuildFailed, Level
-
 from conftest import NOW, make_site, news_item
 from test_html_valid import _checker, read_report
+
+from site_builder.base.errors import BuildFailed, Level
+from site_builder.build.builder import Builder, build, check
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

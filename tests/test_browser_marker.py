@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO
 
 BLOCKER = 'raise ImportError("playwright is made unimportable for this test")\n'

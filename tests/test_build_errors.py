@@ -3,7 +3,6 @@ the command line (`build`, `new`, usage errors)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import subprocess
 import sys
@@ -13,12 +12,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import NOW, REPO, SITE_YAML, UNITS_YAML, ZONE, make_site, news_item, tree_bytes
 from lxml import etree, html
 
 from site_builder.build.builder import build
 from site_builder.cli.main import main
-
-from conftest import NOW, REPO, SITE_YAML, UNITS_YAML, ZONE, make_site, news_item, tree_bytes
 
 ERROR_LINE = re.compile(r"^(?P<path>content/[^:\n]+?)(?::(?P<line>\d+))?: Lỗi: (?P<msg>.*)$", re.M)
 
@@ -259,7 +257,7 @@ def test_all_errors_are_printed_together(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 1
     errors = errors_of(err)
     assert len(errors) == 6, err
-    assert sorted((p, l) for p, l, _ in errors) == [
+    assert sorted((p, n) for p, n, _ in errors) == [
         ("content/news/2024/a.md", 2), ("content/news/2024/b.md", 3), ("content/news/2024/c.md", 4),
         ("content/news/2024/d.md", 5), ("content/news/2024/e.md", 4), ("content/news/2024/e.md", 5),
     ]

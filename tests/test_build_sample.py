@@ -10,14 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
-import pytest
 import yaml
+from conftest import NOW, SAMPLE, ZONE, tree_bytes
 from lxml import etree, html
 
-from site_builder.build.builder import build
 from site_builder.base.vietnamese import parse_datetime, slugify, sort_key
-
-from conftest import NOW, SAMPLE, ZONE, tree_bytes
+from site_builder.build.builder import build
 
 # --- what the sources say (read here with plain PyYAML, independently of the package) ------------
 

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, make_site, news_item
 
 from site_builder.cli.main import main
-
-from conftest import REPO, make_site, news_item
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:

@@ -9,8 +9,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO
 
 TINY = textwrap.dedent("""\

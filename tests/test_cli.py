@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE, make_site
+
 from site_builder.cli import main as cli
 
 # argparse's English (its gettext msgids) and the English metavars it derives from option names.

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import NOW, REPO, SAMPLE, tree_bytes
+from test_faults import command, staging_of, write_items
 
 from site_builder.build.builder import Builder
 from site_builder.write.output import OutputBusy, output_lock
-
-from conftest import NOW, REPO, SAMPLE, tree_bytes
-from test_faults import command, staging_of, write_items
 
 ROUNDS = 6
 

@@ -15,14 +15,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from conftest import REPO, SAMPLE, tree_bytes
 
 from site_builder.base import cache as cache_module
 from site_builder.build.builder import build
-
-from conftest import REPO, SAMPLE, tree_bytes
 
 GENERATED = 40
 

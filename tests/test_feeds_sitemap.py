@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 import yaml
+from conftest import BASE_URL as SMALL_BASE_URL
+from conftest import NOW, SAMPLE, make_site, news_item
 from lxml import etree, html
 
-from site_builder.build.builder import build
 from site_builder.base.vietnamese import slugify
-
-from conftest import BASE_URL as SMALL_BASE_URL, NOW, SAMPLE, make_site, news_item
+from site_builder.build.builder import build
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
@@ -106,7 +106,7 @@ def absolute_for_feeds(url: str, base_url: str) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc != urlsplit(base_url).netloc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def page_body_links(page: Path) -> tuple[str, ...]:
     """The addresses in an article page's body, as written there (relative to the page)."""
     body = html.fromstring(page.read_bytes()).xpath("//article//div[@class='body']")

@@ -11,11 +11,9 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 import yaml
-from lxml import html
-
 from conftest import SAMPLE
+from lxml import html
 
 RECORD_FIELDS = ["unit", "unit_name", "metric", "metric_label", "period", "start", "end", "value",
                  "denominator", "scope", "qualifier", "source", "note"]

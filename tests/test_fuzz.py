@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import NOW, REPO, SAMPLE, make_site, news_item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build.builder import check
 from site_builder.base.errors import BuildFailed
-from site_builder.model.site import load_site
+from site_builder.build.builder import check
 from site_builder.load.sources import MAX_SOURCE_BYTES
-
-from conftest import NOW, REPO, SAMPLE, make_site, news_item
+from site_builder.model.site import load_site
 
 FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -21,18 +21,18 @@ import socket
 import subprocess
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
+from conftest import NOW, tree_bytes
 from lxml import etree, html
 
 from site_builder.build.builder import build
 from site_builder.cli.main import main
 from site_builder.render.environment import relative
-
-from conftest import NOW, tree_bytes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

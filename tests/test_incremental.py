@@ -5,16 +5,15 @@ from __future__ import annotations
 import random
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 
 from site_builder.build.builder import Builder
 
-from conftest import SAMPLE
-
-NOW = datetime(2026, 6, 15, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 15, tzinfo=UTC)
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -5,13 +5,17 @@ import re
 from pathlib import Path
 
 import frontmatter
-from hypothesis import given, settings, strategies as st
+from conftest import SAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.load.markdown_render import (
-    ALL_EXTENSIONS, MarkdownRenderer, _new_converter, extensions_for, unused_inline_patterns,
+    ALL_EXTENSIONS,
+    MarkdownRenderer,
+    _new_converter,
+    extensions_for,
+    unused_inline_patterns,
 )
-
-from conftest import SAMPLE
 
 SNIPPETS = [
     "| a | b |\n|---|---|\n| 1 | 2 |\n",

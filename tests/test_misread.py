@@ -11,13 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE, SITE_YAML, UNITS_YAML, make_site, news_item
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.cli.main import main
 from site_builder.base.vietnamese import ParseError, format_number, parse_number, slugify
-
-from conftest import SAMPLE, SITE_YAML, UNITS_YAML, make_site, news_item
+from site_builder.cli.main import main
 
 LINE = re.compile(r"^(?P<path>content/[^:\n]+?)(?::(?P<line>\d+))?: (?P<level>Lỗi|Cảnh báo): (?P<msg>.*)\n(?:    (?P<hint>.*))?",
                   re.M)

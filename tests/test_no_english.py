@@ -7,11 +7,10 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from site_builder.plan import search
-from site_builder.cli.main import main
-
 from conftest import tree_bytes
+
+from site_builder.cli.main import main
+from site_builder.plan import search
 
 ENGLISH = re.compile(r"\b(field|limit|larger|error|exited|could not|binary|line contains|unexpected|"
                      r"traceback|not found)\b", re.I)
@@ -29,7 +28,7 @@ def test_a_csv_the_csv_module_refuses_is_said_in_vietnamese(sample_site: Path,
     data.write_text("unit,metric,period,value\nxa-a,cuoc-giam-sat,2020,\"" + "x" * 140_000 + "\n", encoding="utf-8")
     code, err = run(["check", "--source", str(sample_site)], capsys)
     assert code == 1
-    line = next(l for l in err.splitlines() if "hong.csv" in l)
+    line = next(row for row in err.splitlines() if "hong.csv" in row)
     assert line.endswith("hong.csv:2: Lỗi: dòng CSV không đọc được (một ô dài quá giới hạn (thường do thiếu dấu "
                          "ngoặc kép đóng)).")
     assert not ENGLISH.search(err), err

@@ -8,18 +8,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import make_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli.main import main
 from site_builder.base.errors import Problems
+from site_builder.base.vietnamese import ParseError, format_amount, format_number, parse_number, parse_period
+from site_builder.cli.main import main
 from site_builder.load.metrics import load_metrics
 from site_builder.load.records import load_records
 from site_builder.load.units import load_units
-from site_builder.base.vietnamese import ParseError, format_amount, format_number, parse_number, parse_period
-
-from conftest import make_site
 
 # --- parse_number: every accepted form, with its exact value --------------------------------------
 

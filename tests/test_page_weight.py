@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import VIEWPORTS, make_site, news_item
 from lxml import html
 from PIL import Image
 
 from site_builder.cli.main import main
 from site_builder.load.images import dimensions
-
-from conftest import VIEWPORTS, make_site, news_item
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -271,9 +270,9 @@ def test_unreadable_lead_image_is_an_error_at_its_line(tmp_path: Path, capsys: p
 
 def test_an_image_replaced_in_place_is_resized_by_the_next_build(tmp_path: Path) -> None:
     """Incremental builds: the sizes follow the files, not the cache."""
-    from site_builder.build.builder import build
-
     from conftest import NOW
+
+    from site_builder.build.builder import build
 
     def picture(rel: str, size: tuple[int, int]) -> None:
         path = source / rel

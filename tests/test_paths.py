@@ -6,17 +6,17 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from conftest import make_site, news_item
 
 from site_builder.build import builder as build_module
 from site_builder.cli.main import main
-from site_builder.write.output import OutputWriter, UnsafePath, safe_relative, write_many_in_place
 from site_builder.plan.pages import RESERVED, RESERVED_FILES, RESERVED_FOLDERS, CopiedFile, GeneratedFile, PlannedPage
 from site_builder.render.environment import PACKAGE_THEMES
-from conftest import make_site, news_item
+from site_builder.write.output import OutputWriter, UnsafePath, safe_relative, write_many_in_place
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>"
 
@@ -410,8 +410,9 @@ def test_page_slugs_stay_inside(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_every_top_level_name_the_build_writes_is_reserved(tmp_path: Path) -> None:
     """A page slugged like a folder the build writes would land inside it: all are reserved."""
-    from site_builder.build.builder import Builder
     from conftest import NOW, SAMPLE
+
+    from site_builder.build.builder import Builder
     source = tmp_path / "content"
     shutil.copytree(SAMPLE, source)
     _, planned = Builder(source, tmp_path / "out", use_cache=False).plan(NOW)

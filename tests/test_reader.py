@@ -8,11 +8,10 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-
-from site_builder.build.builder import build, check
-from site_builder.base.errors import BuildFailed
-
 from conftest import NOW, make_site, news_item
+
+from site_builder.base.errors import BuildFailed
+from site_builder.build.builder import build, check
 
 METRICS_YAML = textwrap.dedent("""\
     - id: cuoc-giam-sat

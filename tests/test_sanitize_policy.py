@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from conftest import REPO
 
 from site_builder.load.sanitize import THEME_IDS, Policy, reduce_style, sanitize
-
-from conftest import REPO
 
 HOSTILE_STYLE = "background:url(https://evil.example/a.png);position:fixed;text-align:center"
 STYLE_WARNING = "đã bỏ định dạng background, position trong thuộc tính style (chỉ giữ được text-align, vertical-align)."

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import shutil
 import unicodedata
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
+from conftest import SAMPLE, http_server, news_item
 
 from site_builder.build.builder import build
-
-from conftest import SAMPLE, http_server, news_item
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

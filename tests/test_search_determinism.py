@@ -6,15 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from conftest import NOW, SAMPLE, tree_bytes
 
 from site_builder.build.builder import Builder
 from site_builder.plan.search import build_search_files
-
-from conftest import NOW, SAMPLE, tree_bytes
 
 SHM = Path("/dev/shm")
 

@@ -12,21 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import NOW, make_site, news_item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli.main import main
 from site_builder.base.errors import Problems
-from site_builder.model.figures import summarize
+from site_builder.base.vietnamese import format_number, parse_period, year_period
+from site_builder.cli.main import main
 from site_builder.load.metrics import MetricRegistry, load_metrics
 from site_builder.load.records import Record, load_records
+from site_builder.load.units import UnitRegistry, load_units
+from site_builder.model.figures import summarize
 from site_builder.model.site import load_site
 from site_builder.model.totals import Total, Totals, build_totals, combine_qualifiers, reach_units
-from site_builder.load.units import UnitRegistry, load_units
-from site_builder.base.vietnamese import format_number, parse_period, year_period
-
-from conftest import NOW, make_site, news_item
 
 # A tree with every kind of reorganisation. Tỉnh A and all its units end on 30/06/2025; Tỉnh A
 # goes whole into Tỉnh Mới; Xã C and Xã D go whole into Xã Mới, Xã F into Xã Khác; Xã Tách is
@@ -418,7 +417,7 @@ def test_record_outside_its_units_validity_is_an_error(tmp_path: Path, capsys: p
     code, err = run_build(figures_site(tmp_path, csv=csv), tmp_path / "out", capsys)
     assert code == 1
     found = errors_of(err)
-    assert [(p, l) for p, l, _ in found] == [("content/data/a.csv", 3), ("content/data/a.csv", 4)], err
+    assert [(p, n) for p, n, _ in found] == [("content/data/a.csv", 3), ("content/data/a.csv", 4)], err
     assert '"xa-c"' in found[0][2] and "30/06/2025" in found[0][2] and "2025-07" in found[0][2]
     assert '"xa-moi"' in found[1][2] and "01/07/2025" in found[1][2]
 
@@ -707,7 +706,7 @@ def test_every_figure_mistake_is_reported_at_once(tmp_path: Path, capsys: pytest
     code, err = run_build(figures_site(tmp_path, csv=csv, yaml=yaml, news={"news/2024/x.md": _item("1,5")}),
                           tmp_path / "out", capsys)
     assert code == 1
-    places = sorted((p, l) for p, l, _ in errors_of(err))
+    places = sorted((p, n) for p, n, _ in errors_of(err))
     assert places == sorted([("content/data/a.csv", 3), ("content/data/a.csv", 4), ("content/data/b.yaml", 10),
                              ("content/news/2024/x.md", line_of(_item("1,5"), '"1,5"'))]), err
 
@@ -716,14 +715,14 @@ def test_year_zero_period_is_an_error_not_a_crash(tmp_path: Path, capsys: pytest
     csv = "unit,metric,period,value\nxa-c,cuoc-giam-sat,0000,3\n"
     code, err = run_build(figures_site(tmp_path, csv=csv), tmp_path / "out", capsys)
     assert code == 1
-    assert [(p, l) for p, l, _ in errors_of(err)] == [("content/data/a.csv", 2)]
+    assert [(p, n) for p, n, _ in errors_of(err)] == [("content/data/a.csv", 2)]
 
 
 def test_multiline_csv_row_is_reported_at_its_first_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = 'unit,metric,period,value,note\nxa-c,cuoc-giam-sat,2020,"1,030","ghi chú\ndòng hai"\n'
     code, err = run_build(figures_site(tmp_path, csv=csv), tmp_path / "out", capsys)
     assert code == 1
-    assert [(p, l) for p, l, _ in errors_of(err)] == [("content/data/a.csv", 2)]
+    assert [(p, n) for p, n, _ in errors_of(err)] == [("content/data/a.csv", 2)]
 
 
 def test_money_error_shows_the_value_in_vietnamese_notation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from site_builder.build.builder import Builder, check
-from site_builder.base.errors import BuildFailed
-
 from conftest import NOW, tree_bytes
+
+from site_builder.base.errors import BuildFailed
+from site_builder.build.builder import Builder, check
 
 
 def refuse(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.base.vietnamese import (
-    clean_text, format_datetime_vi, match_key, nfc, parse_date, parse_datetime, slugify, sort_key, strip_tones,
+    clean_text,
+    format_datetime_vi,
+    match_key,
+    nfc,
+    parse_date,
+    parse_datetime,
+    slugify,
+    sort_key,
+    strip_tones,
 )
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -137,7 +145,7 @@ def test_sort_key_ignores_normal_form_and_spacing() -> None:
     ("2020-08-21 02:49:30", datetime(2020, 8, 21, 2, 49, 30, tzinfo=ZONE)),
     ("  2020-08-21 02:49  ", datetime(2020, 8, 21, 2, 49, tzinfo=ZONE)),
     ("2020-08-21T02:49:00+07:00", datetime(2020, 8, 21, 2, 49, tzinfo=timezone(timedelta(hours=7)))),
-    ("2020-08-20T19:49:00Z", datetime(2020, 8, 20, 19, 49, tzinfo=timezone.utc)),
+    ("2020-08-20T19:49:00Z", datetime(2020, 8, 20, 19, 49, tzinfo=UTC)),
 ])
 def test_parse_datetime_accepts(text: str, expected: datetime) -> None:
     value = parse_datetime(text, ZONE)
@@ -151,7 +159,7 @@ def test_parse_datetime_local_time_is_vietnam_time() -> None:
     value = parse_datetime("2020-08-21 02:49", ZONE)
     assert value is not None
     assert value.utcoffset() == timedelta(hours=7)
-    assert value.astimezone(timezone.utc) == datetime(2020, 8, 20, 19, 49, tzinfo=timezone.utc)
+    assert value.astimezone(UTC) == datetime(2020, 8, 20, 19, 49, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("text", [
@@ -170,7 +178,7 @@ def test_parse_date() -> None:
 
 
 def test_format_datetime_vi() -> None:
-    value = datetime(2020, 8, 20, 19, 49, tzinfo=timezone.utc)
+    value = datetime(2020, 8, 20, 19, 49, tzinfo=UTC)
     assert format_datetime_vi(value, ZONE) == "Thứ Sáu, 21/08/2020 02:49"
 
 

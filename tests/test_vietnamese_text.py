@@ -17,21 +17,34 @@ from pathlib import Path
 
 import icu
 import pytest
+from conftest import REPO, UNITS_YAML, make_site, news_item
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from site_builder.cli.main import main
 from site_builder.base.errors import Problems
+from site_builder.base.vietnamese import (
+    ParseError,
+    clean_text,
+    match_key,
+    nfc,
+    parse_number,
+    slugify,
+    sort_key,
+    strip_tones,
+)
+from site_builder.cli.main import main
 from site_builder.load.legacy import (
-    TCVN3, convert_text, decode_legacy_bytes, detect_line, find_legacy_lines, from_tcvn3, from_vni, is_syllable,
+    TCVN3,
+    convert_text,
+    decode_legacy_bytes,
+    detect_line,
+    find_legacy_lines,
+    from_tcvn3,
+    from_vni,
+    is_syllable,
 )
 from site_builder.load.sources import read_text
-from site_builder.base.vietnamese import (
-    ParseError, clean_text, match_key, nfc, parse_number, slugify, sort_key, strip_tones,
-)
-
-from conftest import REPO, UNITS_YAML, make_site, news_item
 
 VI = icu.Collator.createInstance(icu.Locale("vi"))
 TONE_MARKS = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # huyền hỏi ngã sắc nặng
@@ -563,7 +576,7 @@ def test_read_text_bom_crlf_and_nfd(tmp_path: Path) -> None:
 
 
 def test_read_text_removes_control_characters_with_a_warning(tmp_path: Path) -> None:
-    text, problems = read(tmp_path, "Dòng một\nDòng\x0b hai\x1f\nBa\x85\n".encode("utf-8"))
+    text, problems = read(tmp_path, "Dòng một\nDòng\x0b hai\x1f\nBa\x85\n".encode())
     assert text == "Dòng một\nDòng hai\nBa\n"
     assert [(w.path, w.line) for w in problems.warnings] == [("content/news/a.md", 2)]
     assert "U+000B" in problems.warnings[0].message
@@ -574,7 +587,7 @@ def test_read_text_legacy_bytes_and_lines(tmp_path: Path) -> None:
     text, problems = read(tmp_path, cp1258_bytes(LEGACY_TEXT))
     assert text == LEGACY_TEXT
     assert [(w.line, "Windows-1258" in w.message) for w in problems.warnings] == [(None, True)]
-    text, problems = read(tmp_path, f"Dòng đầu\n{TCVN3_BODY}\n".encode("utf-8"))
+    text, problems = read(tmp_path, f"Dòng đầu\n{TCVN3_BODY}\n".encode())
     assert [(e.path, e.line) for e in problems.errors] == [("content/news/a.md", 2)]
     assert "TCVN3" in problems.errors[0].message
     assert "Người dân tham gia giám sát" in problems.errors[0].hint

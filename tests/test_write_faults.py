@@ -8,18 +8,18 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
-from site_builder.write import output as output_module
-from site_builder.build.builder import Builder
-from site_builder.base.errors import BuildFailed
-from site_builder.write.output import UnsafeOutput, output_lock
-
 from conftest import NOW, SAMPLE, tree_bytes
 from test_faults import staging_of, write_items
+
+from site_builder.base.errors import BuildFailed
+from site_builder.build.builder import Builder
+from site_builder.write import output as output_module
+from site_builder.write.output import UnsafeOutput, output_lock
 
 COUNT = 12
 

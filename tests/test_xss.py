@@ -12,8 +12,9 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -24,13 +25,12 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Route
 
-from site_builder.build.builder import build, check
-from site_builder.base.errors import BuildFailed, Level, SourceError
-from site_builder.load.sanitize import Policy, sanitize, scheme_of
-from site_builder.load.markdown_render import MarkdownRenderer
-
 from conftest import NOW, SAMPLE, http_server
 
+from site_builder.base.errors import BuildFailed, Level, SourceError
+from site_builder.build.builder import build, check
+from site_builder.load.markdown_render import MarkdownRenderer
+from site_builder.load.sanitize import Policy, sanitize, scheme_of
 
 # Raw HTML and Markdown in bodies (after the OWASP XSS filter evasion cheat sheet and the
 # PortSwigger XSS cheat sheet). Every one must be removed with a warning, and none may run.
@@ -257,8 +257,9 @@ def test_iframe_only_from_configured_hosts() -> None:
 
 def test_iframe_hosts_setting_is_checked(tmp_path: Path) -> None:
     from conftest import SITE_YAML, make_site
-    from site_builder.load.config import load_config
+
     from site_builder.base.errors import Problems
+    from site_builder.load.config import load_config
 
     source = make_site(tmp_path, site_yaml=SITE_YAML + "iframe_hosts: [www.youtube.com, \"https://x.vn/a\"]\n")
     problems = Problems(root=source)
@@ -678,7 +679,7 @@ class _Watch:
     """A browser tab with every sign of a vector recorded: hooked calls, dialogs, script errors,
     console messages, requests to other hosts, navigations away from the page."""
 
-    def __init__(self, context: "BrowserContext", origin: str) -> None:
+    def __init__(self, context: BrowserContext, origin: str) -> None:
         self.origin = origin
         self.signs: list[str] = []
         self.tab = context.new_page()
@@ -687,7 +688,7 @@ class _Watch:
         self.tab.on("console", self._console)
         self.tab.on("framenavigated", lambda f: None if f.url.startswith(origin) else self.signs.append("navigated " + f.url))
 
-    def _console(self, message: "ConsoleMessage") -> None:
+    def _console(self, message: ConsoleMessage) -> None:
         if not message.text.startswith("Failed to load resource"):  # a 404 is no script running
             self.signs.append(f"console.{message.type} {message.text}")
 
@@ -704,9 +705,9 @@ class _Watch:
         return found
 
 
-def _route(origin: str, elsewhere: list[str]) -> Callable[["Route"], None]:
+def _route(origin: str, elsewhere: list[str]) -> Callable[[Route], None]:
     """Requests to our server go through; any other is recorded and never sent."""
-    def handle(route: "Route") -> None:
+    def handle(route: Route) -> None:
         if route.request.url.startswith(origin):
             route.continue_()
         else:
@@ -834,6 +835,7 @@ def test_warnings_and_policy_survive_the_build_cache(tmp_path: Path) -> None:
     """A cached body still reports its removals; an edited front matter re-reads an unchanged body
     with its warnings; allowing an iframe host in site.yaml re-cleans bodies built before."""
     from conftest import SITE_YAML, make_site, news_item
+
     from site_builder.build.builder import Builder
 
     body = "Đầu bài.\n\n<script>alert(1)</script>\n\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n"
@@ -900,6 +902,7 @@ HOSTILE_MEDIA: dict[str, str | bytes] = {
 @pytest.mark.parametrize("name", sorted(HOSTILE_MEDIA))
 def test_media_that_can_run_script_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     from conftest import make_site
+
     from site_builder.cli.main import main
 
     source = make_site(tmp_path, files={f"media/2024/{name}": HOSTILE_MEDIA[name], "media/2024/hanh-son.svg":

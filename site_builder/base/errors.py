@@ -62,7 +62,7 @@ class Problems:
     def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(SourceError(self.where(path), line, message, hint, Level.WARNING))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property

@@ -5,11 +5,11 @@ Every other module calls these; nothing else strips tones or formats a date by h
 from __future__ import annotations
 
 import calendar
-import re
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 
 from babel.dates import format_date as _babel_date
@@ -160,7 +160,7 @@ def format_date_vi(value: date | datetime) -> str:
 def warm_up_formats() -> None:
     """Load Babel's Vietnamese data and parse the patterns now (≈ 30 ms the first time), so the
     first edit in `serve` after a build that rendered nothing does not wait for it."""
-    _babel_datetime(datetime(2000, 1, 1, tzinfo=timezone.utc), "EEEE, dd/MM/yyyy HH:mm", locale=LOCALE)
+    _babel_datetime(datetime(2000, 1, 1, tzinfo=UTC), "EEEE, dd/MM/yyyy HH:mm", locale=LOCALE)
     _babel_date(date(2000, 1, 1), "EEEE, dd/MM/yyyy", locale=LOCALE)
     _babel_decimal(Decimal("1.5"), format="#,##0.###", locale=LOCALE)
 
@@ -262,10 +262,10 @@ class Period:
     kind: str   # year | half | quarter | month | day | range
     text: str
 
-    def within(self, other: "Period") -> bool:
+    def within(self, other: Period) -> bool:
         return other.start <= self.start and self.end <= other.end
 
-    def overlaps(self, other: "Period") -> bool:
+    def overlaps(self, other: Period) -> bool:
         return self.start <= other.end and other.start <= self.end
 
     @property

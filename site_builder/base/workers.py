@@ -12,8 +12,8 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def die_with_parent(parent: int) -> None:

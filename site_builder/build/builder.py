@@ -15,29 +15,59 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..base.cache import BuildCache, Manifest, cache_folder, code_version, digest_bytes
 from ..base.errors import BuildFailed, Problems, SourceError
 from ..base.oserrors import reason
+from ..base.vietnamese import warm_up_formats
+from ..base.workers import fork_pool
+from ..load.content import listing_fields, load_some_items, placement_fields
+from ..load.markdown_render import warm_up as markdown_warm_up
+from ..load.sources import check_published_names, escaping_links, walk_files
+from ..model.site import Site, load_site
+from ..plan.pages import (
+    CopiedFile,
+    GeneratedFile,
+    Planned,
+    PlannedPage,
+    SearchIndex,
+    moved_items,
+    plan_pages,
+    pseudo_digests,
+    published_addresses,
+    shown,
+    shown_digest,
+)
+from ..plan.search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
+from ..render.environment import (
+    PACKAGE_THEMES,
+    bind_site,
+    check_theme,
+    make_environment,
+    render_page,
+    theme_dirs,
+    theme_static,
+    warm_up,
+)
 from ..write.output import (
-    LOCK_WAIT, MARKER, TEMPORARY, InPlace, OutputWriter, UnsafePath, WriteReport, check_output, output_lock, safe_relative,
+    LOCK_WAIT,
+    MARKER,
+    TEMPORARY,
+    InPlace,
+    OutputWriter,
+    UnsafePath,
+    WriteReport,
+    check_output,
+    output_lock,
+    safe_relative,
     write_many_in_place,
 )
 from . import delta
-from ..load.content import listing_fields, load_some_items, placement_fields
-from ..plan.pages import CopiedFile, GeneratedFile, Planned, PlannedPage, SearchIndex, plan_pages, pseudo_digests, shown, shown_digest
-from ..plan.pages import moved_items, published_addresses
-from ..render.environment import PACKAGE_THEMES, bind_site, check_theme, make_environment, render_page, theme_dirs, theme_static, warm_up
-from ..plan.search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
-from ..model.site import Site, load_site
-from ..load.sources import check_published_names, escaping_links, walk_files
-from ..load.markdown_render import warm_up as markdown_warm_up
-from ..base.vietnamese import warm_up_formats
-from ..base.workers import fork_pool
 
 Progress = Callable[[int, int], None]
 SEARCH_KEY = "@search"
@@ -91,7 +121,7 @@ class _Digests:
     starting with "@" are parts of sources that pages show (see `pages.pseudo_digests`)."""
 
     def __init__(self, source: Path, cache: BuildCache, pseudo: dict[str, str],
-                 previous: "_Digests | None" = None) -> None:
+                 previous: _Digests | None = None) -> None:
         self.source, self.cache, self.known = source, cache, dict(pseudo)
         self.sets: dict[frozenset[str], bytes] = {}
         # `serve` passes the last build's digests: a set none of whose sources changed keeps its digest.
@@ -102,7 +132,7 @@ class _Digests:
             self.changed = {rel for rel, digest in previous.known.items() if self(rel) != digest}
 
     @classmethod
-    def after_edit(cls, previous: "_Digests", changed: dict[str, str]) -> "_Digests":
+    def after_edit(cls, previous: _Digests, changed: dict[str, str]) -> _Digests:
         """The last build's digests with a few sources changed (`serve`'s fast path): no other
         source is looked at again."""
         new = cls.__new__(cls)
@@ -307,7 +337,7 @@ class Builder:
 
     def _build(self, now: datetime | None = None) -> BuildResult:
         started = time.perf_counter()
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         stats = self._stats()
         stamp = self._stamp(stats)
         if not self.defer_search:
@@ -754,7 +784,7 @@ def check(source: Path, include_drafts: bool = False, now: datetime | None = Non
     builder = Builder(source, source.parent / "output", include_drafts, jobs=1, use_cache=False, portable=portable)
     builder.addresses_from = BuildCache(cache_folder(source))  # read only: check writes no cache
     try:
-        site, planned = builder.plan(now or datetime.now(timezone.utc))
+        site, planned = builder.plan(now or datetime.now(UTC))
         problems = site.problems
         env = make_environment(site, portable)
         for entry in planned:

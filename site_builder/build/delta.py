@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 
-from ..load.content import Item
 from ..base.errors import Problems, SourceError
-from ..plan.pages import Planned, PlannedPage, SearchIndex
-from ..model.site import Site, Term
+from ..load.content import Item
 from ..load.sources import Trouble, walk_files
+from ..model.site import Site, Term
+from ..plan.pages import Planned, PlannedPage, SearchIndex
 
 NEWS_SUFFIXES = (".md", ".markdown")
 Stats = dict[str, tuple[int, int, int]]

@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 
 from ..base.errors import SiteBuilderError
-from ..load.legacy import convert_text, decode_legacy_bytes
 from ..base.oserrors import reason
-from .report import Reporter
 from ..base.vietnamese import nfc
+from ..load.legacy import convert_text, decode_legacy_bytes
+from .report import Reporter
 
 
 class EncodingFailed(SiteBuilderError):

@@ -18,9 +18,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Iterator
+from typing import Any
 
 STOPPED = "Đã dừng theo yêu cầu."
 EXIT_STOPPED = 130

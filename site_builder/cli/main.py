@@ -8,21 +8,21 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from .argparse_vi import Parser, vietnamese
+from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
+from ..base.oserrors import reason
+from ..base.vietnamese import slugify
 from ..build.builder import build, check
 from ..load.config import load_config
-from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
+from ..load.units import load_units
+from .argparse_vi import Parser, vietnamese
 from .fix_encoding import fix_encoding
 from .interrupt import say_stopped, stop_here_only
 from .newitem import write_new_item
-from ..base.oserrors import reason
 from .report import ProgressLine, Reporter
 from .unit_list import describe, find_units
-from ..load.units import load_units
-from ..base.vietnamese import slugify
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 REPORT = Reporter()  # the one voice of every command: nothing else in the package prints
@@ -261,7 +261,7 @@ def _new(args: argparse.Namespace) -> int:
                    f'Tìm mã theo tên: site-builder units list "{args.unit.replace("-", " ")}".')
         return EXIT_CONTENT
     try:
-        path = write_new_item(args.source, config, args.title, args.unit, datetime.now(timezone.utc))
+        path = write_new_item(args.source, config, args.title, args.unit, datetime.now(UTC))
     except FileExistsError as exc:
         REPORT.say(f"{exc.filename}: Lỗi: tệp đã có.\n    Hãy đặt tiêu đề khác hoặc sửa tệp đó.")
         return EXIT_CONTENT

@@ -5,8 +5,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ..load.config import SiteConfig
 from ..base.vietnamese import clean_text, slugify
+from ..load.config import SiteConfig
 
 TEMPLATE = """---
 title: {title}

@@ -2,8 +2,8 @@
 is found by typing a name without tones ("dong cuong"), not by reading units.yaml."""
 from __future__ import annotations
 
-from ..load.units import Unit, UnitRegistry
 from ..base.vietnamese import format_date_vi, match_key
+from ..load.units import Unit, UnitRegistry
 
 RELATIONS = {"merged_into": "nhập toàn bộ vào", "split_into": "nhập một phần vào", "renamed": "đổi tên thành"}
 

@@ -14,19 +14,19 @@ import logging
 import mimetypes
 import socket
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from livereload import Server
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
-from ..build.builder import Builder
-from ..load.config import load_config
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from ..render.environment import PACKAGE_THEMES
+from ..build.builder import Builder
 from ..cli.report import Reporter
+from ..load.config import load_config
+from ..render.environment import PACKAGE_THEMES
 
 Environ = dict
 StartResponse = Callable[..., object]
@@ -59,7 +59,7 @@ def error_banner(problems: Problems) -> bytes:
         'padding:1rem;background:#fff4f4;border:3px solid #a50e15;color:#1a1a1a;font:16px/1.5 sans-serif">'
         f"<strong>Có {len(errors)} lỗi, trang đang hiển thị là bản xây dựng tốt gần nhất.</strong>"
         f'<ol style="margin:.5rem 0 0 1.25rem;padding:0">{rows}</ol></div>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _locate(root: Path, path: str) -> tuple[str, Path | None]:
@@ -90,7 +90,7 @@ def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse]
         path = environ.get("PATH_INFO", "/").encode("latin-1", "replace").decode("utf-8", "replace")
         if "\x00" in path:
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
-            return ["Yêu cầu không hợp lệ.".encode("utf-8")]
+            return ["Yêu cầu không hợp lệ.".encode()]
         status, found = _locate(root, path) if len(path) <= MAX_PATH else ("missing", None)
         base = state.base_path
         if status == "missing" and base != "/" and path.startswith(base):
@@ -104,7 +104,7 @@ def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse]
             body = target.read_bytes()
         except OSError:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-            return ["Không tìm thấy trang.".encode("utf-8")]
+            return ["Không tìm thấy trang.".encode()]
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         with state.lock:
             problems = state.problems

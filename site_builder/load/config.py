@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..base.errors import Problems
-from .yamlload import LineDict, as_typed, load_yaml_file
 from ..base.vietnamese import clean_text
+from .yamlload import LineDict, as_typed, load_yaml_file
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,16 @@ from typing import Any
 
 import frontmatter
 
-from .config import SiteConfig
 from ..base.cache import BuildCache, Parsed, digest_bytes
 from ..base.errors import Level, Problems, SourceError
+from ..base.vietnamese import clean_text, format_date_vi, parse_datetime, slugify
+from ..base.workers import fork_pool
 from . import images
+from .config import SiteConfig
 from .markdown_render import MarkdownRenderer
 from .sanitize import Policy, policy_for, sanitize
 from .sources import SourceText, find_files, read_text
 from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
-from ..base.workers import fork_pool
-from ..base.vietnamese import clean_text, format_date_vi, parse_datetime, slugify
 from .yamlload import LineDict, LineList, as_typed, load_yaml
 
 _HANDLER = frontmatter.YAMLHandler()

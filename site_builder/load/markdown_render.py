@@ -22,18 +22,18 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from html import unescape
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from . import images
 from ..base.vietnamese import slugify
+from . import images
 
 _ALWAYS = ["sane_lists", "toc"]
 _DEF_LIST = re.compile(r"^ {0,3}:", re.M)
@@ -162,7 +162,7 @@ def _from_root(path: str, depth: int) -> str | None:
 class _ImageSizes(Treeprocessor):
     """Lazy loading for every body image, and width and height for those that point into media/."""
 
-    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
+    def __init__(self, md: markdown.Markdown, owner: MarkdownRenderer) -> None:
         super().__init__(md)
         self.owner = owner
 
@@ -190,7 +190,7 @@ class _ImageSizes(Treeprocessor):
 
 
 class _ImageSizesExtension(Extension):
-    def __init__(self, owner: "MarkdownRenderer") -> None:
+    def __init__(self, owner: MarkdownRenderer) -> None:
         super().__init__()
         self.owner = owner
 
@@ -198,7 +198,7 @@ class _ImageSizesExtension(Extension):
         md.treeprocessors.register(_ImageSizes(md, self.owner), "image_sizes", 4)   # after toc
 
 
-def _new_converter(extensions: list[str], owner: "MarkdownRenderer | None" = None,
+def _new_converter(extensions: list[str], owner: MarkdownRenderer | None = None,
                    without: tuple[str, ...] = (), toc_marker: bool = True) -> markdown.Markdown:
     """A converter; with `owner`, body images are sized from owner's media folder. `without`
     names inline patterns to leave out; `toc_marker=False` stops the search for "[TOC]"."""

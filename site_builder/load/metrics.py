@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.errors import Problems
-from .units import near_ids
 from ..base.vietnamese import clean_text, slugify
+from .units import near_ids
 from .yamlload import LineDict, LineList, as_typed, load_yaml_file, torn_values
 
 KINDS = ("flow", "stock", "coverage")

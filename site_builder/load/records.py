@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
-from .content import Item
 from ..base.errors import Problems
+from ..base.vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
+from .content import Item
 from .metrics import Metric, MetricRegistry, metric_hint
 from .sources import find_files, read_text
 from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
-from ..base.vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
 from .yamlload import LineDict, LineList, load_yaml_file, torn_values
 
 _CSV_REASONS = {  # what Python's csv module says, in the editor's words

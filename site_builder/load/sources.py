@@ -4,14 +4,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..base.errors import Problems
-from .legacy import decode_legacy_bytes, find_legacy_lines
 from ..base.oserrors import reason
 from ..base.vietnamese import nfc, slugify
+from .legacy import decode_legacy_bytes, find_legacy_lines
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # text sources (news, pages, YAML, CSV); media are copied, not read
 # C0 and C1 controls other than tab and newline: invalid in XML feeds, invisible on pages.

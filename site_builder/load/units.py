@@ -5,11 +5,10 @@ its page and links to its successors, whose pages list it as a predecessor.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from datetime import timedelta
-from typing import Iterable, Iterator
 
 from ..base.errors import Problems
 from ..base.vietnamese import clean_text, format_date_vi, parse_date, slugify, sort_key

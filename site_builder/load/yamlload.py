@@ -203,7 +203,7 @@ def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem
         line = text.count("\n", 0, exc.position) + 1 + line_offset
         return None, YamlProblem(line, f"YAML có ký tự điều khiển không được phép (mã #x{exc.character:04X}); "
                                        "hãy xóa ký tự đó (thường do dán từ tệp khác)")
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         return None, YamlProblem(None, "YAML không đọc được (tệp không phải văn bản YAML hợp lệ)")
     loader.line_offset = line_offset
     try:

@@ -1,9 +1,9 @@
 """Geometry of the static SVG bar charts: numbers in, rectangles out; the theme draws them."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 16, 16, 28, 36

@@ -8,11 +8,11 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import groupby
 
-from .charts import Chart, bar_chart
+from ..base.vietnamese import Period, year_period
 from ..load.metrics import Metric
 from ..load.records import Record
+from .charts import Chart, bar_chart
 from .totals import ShortfallWarning, Total, Totals
-from ..base.vietnamese import Period, year_period
 
 
 @dataclass(frozen=True)

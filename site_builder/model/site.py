@@ -7,23 +7,24 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..base.cache import BuildCache
+from ..base.errors import BuildFailed, Problems
+from ..base.vietnamese import slugify, sort_key
 from ..load.config import SiteConfig, load_config
 from ..load.content import Item, Page, load_items, load_pages
-from ..base.errors import BuildFailed, Problems
 from ..load.media_check import check_media
 from ..load.metrics import MetricRegistry, load_metrics
 from ..load.records import Record, load_records
-from .totals import ShortfallWarning, Totals, build_totals
 from ..load.sources import find_files
 from ..load.unit_names import namesakes
 from ..load.units import UnitRegistry, load_units, near_ids, unit_hint
-from ..base.vietnamese import slugify, sort_key
+from .totals import ShortfallWarning, Totals, build_totals
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     With a cache, unchanged news items and pages are taken from it; with `jobs` > 1, many
     changed ones are parsed in parallel processes."""
     problems = Problems(root=source)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     config = load_config(source, problems)
     units = _units(source, problems, cache, memo)
     if config is not None and units is not None and config.root_unit not in units:

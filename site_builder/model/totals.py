@@ -13,17 +13,17 @@ The rules (issue "Figures and running totals"):
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
 from ..base.errors import Problems
+from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
 from ..load.records import Record
 from ..load.units import UnitRegistry
-from ..base.vietnamese import Period, format_number
 
 MERGING = ("merged_into", "renamed")
 EPOCH = date(1, 1, 1)

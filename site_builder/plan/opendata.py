@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from ..model.figures import as_number, year_value
 from ..load.records import Record
-from ..model.site import Site
 from ..load.units import UnitRegistry
+from ..model.figures import as_number, year_value
+from ..model.site import Site
 
 RECORD_FIELDS = ("unit", "unit_name", "metric", "metric_label", "period", "start", "end", "value",
                  "denominator", "scope", "qualifier", "source", "note")

@@ -8,19 +8,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from . import opendata
-from ..load.content import Item, Page, listing_fields
 from ..base.errors import Problems
-from ..model.figures import MetricSummary, all_years, summarize, year_value
+from ..load.content import Item, Page, listing_fields
 from ..load.records import Record
-from .search import SearchEntry, search_entries
-from ..model.site import Site, Term
 from ..load.sources import theme_files
+from ..model.figures import MetricSummary, all_years, summarize, year_value
+from ..model.site import Site, Term
+from . import opendata
+from .search import SearchEntry, search_entries
 
 FEED_SIZE = 20
 # Pages the sitemap leaves out: the search page says `noindex` (its content is whatever a query

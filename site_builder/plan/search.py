@@ -21,20 +21,20 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import get_executable
 
-from ..load.content import Item
 from ..base.errors import SiteBuilderError
 from ..base.oserrors import reason
-from ..model.site import Site
 from ..base.vietnamese import slugify
 from ..base.workers import die_with_parent
+from ..load.content import Item
+from ..model.site import Site
 
 LANGUAGE = "vi"
 

@@ -2,19 +2,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
 
-from ..plan import pages
 from ..base.errors import Problems
-from ..model.site import Site
 from ..base.vietnamese import (
-    format_amount, format_date_vi, format_datetime_vi, format_number, format_weekday_date_vi, slugify, sort_key,
+    format_amount,
+    format_date_vi,
+    format_datetime_vi,
+    format_number,
+    format_weekday_date_vi,
+    slugify,
+    sort_key,
 )
+from ..model.site import Site
+from ..plan import pages
 
 
 def _package_themes() -> Path:

@@ -21,13 +21,12 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Callable
 
 from ..base.errors import SiteBuilderError
-
 
 MARKER = ".site-builder-output"
 TEMPORARY = ".tmp-"  # files of an in-place write a kill left behind; the next build removes them
@@ -74,7 +73,7 @@ class output_lock:  # noqa: N801 - used as `with output_lock(out):`
         self.timeout, self.waiting = timeout, waiting
         self._fd: int | None = None
 
-    def __enter__(self) -> "output_lock":
+    def __enter__(self) -> output_lock:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.output.parent, os.O_RDONLY)
         deadline = time.monotonic() + self.timeout
@@ -364,7 +363,7 @@ class InPlace:
         self.root = output.resolve()
         self._done: list[tuple[Path, str | None]] = []  # target, its previous file kept aside (None: it was new)
 
-    def __enter__(self) -> "InPlace":
+    def __enter__(self) -> InPlace:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
