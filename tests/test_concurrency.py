@@ -15,7 +15,8 @@ from conftest import NOW, REPO, SAMPLE, tree_bytes
 from test_faults import command, staging_of, write_items
 
 from site_builder.build.builder import Builder
-from site_builder.write.output import OutputBusy, output_lock
+from site_builder.live.builder import LiveBuilder
+from site_builder.write.lock import OutputBusy, output_lock
 
 ROUNDS = 6
 
@@ -92,8 +93,7 @@ def test_a_build_while_serve_waits_to_index(tmp_path: Path, references: dict[str
     shutil.copytree(SAMPLE, source)
     write_items(source, "A", 10)
     out = tmp_path / "out"
-    live = Builder(source, out, jobs=1)
-    live.defer_search, live.live = True, True
+    live = LiveBuilder(source, out, jobs=1)
     live.build()
     live.index_search()
     write_items(source, "B", 10)

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE
 
 from site_builder.build.builder import Builder
+from site_builder.live.builder import LiveBuilder
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
 
@@ -138,13 +139,12 @@ def _summary(rng: random.Random, source: Path) -> None:
     path.write_text(text, "utf-8")
 
 
-def live_builder(tmp_path: Path) -> tuple[Path, Path, Builder]:
+def live_builder(tmp_path: Path) -> tuple[Path, Path, LiveBuilder]:
     """The sample in tmp_path and a Builder set up as `serve` sets it, after its first build."""
     source = tmp_path / "content"
     shutil.copytree(SAMPLE, source)
     out = tmp_path / "out"
-    builder = Builder(source, out, jobs=1)
-    builder.defer_search = builder.live = True
+    builder = LiveBuilder(source, out, jobs=1)
     builder.build(NOW)
     builder.index_search()
     return source, out, builder
@@ -247,8 +247,7 @@ def test_deferred_search_keeps_the_index_until_it_is_rebuilt(tmp_path: Path) -> 
     Builder(source, out, jobs=1).build(NOW)
     index = {p for p in tree(out) if p.startswith("pagefind/")}
     assert index
-    builder = Builder(source, out, jobs=1)
-    builder.defer_search = True
+    builder = Builder(source, out, jobs=1, defer_search=True)
     item = news_files(source)[0]
     for n in range(3):  # three saves, the index not rebuilt in between
         item.write_text(item.read_text("utf-8") + f"\nĐoạn thêm {n}.\n", "utf-8")
@@ -268,7 +267,7 @@ def test_live_body_edit_reindexes_only_the_part_of_its_year(tmp_path: Path) -> N
     item = source / "news" / "2020" / "van-yen-mat-tran-huyen-va-co-quan-khoi.md"
     item.write_text(item.read_text("utf-8") + "\nMột đoạn mới về Đoàn Thanh niên.\n", "utf-8")
     assert builder.build(NOW).fast
-    assert builder.shards_due == {"2020"}
+    assert builder.search.shards_due == {"2020"}
     builder.index_search()
     after = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
     touched = {p.relative_to(out).parts[1] for p in after if before.get(p) != after[p]}

@@ -16,7 +16,9 @@ from site_builder.build import builder as build_module
 from site_builder.cli.main import main
 from site_builder.plan.pages import RESERVED, RESERVED_FILES, RESERVED_FOLDERS, CopiedFile, GeneratedFile, PlannedPage
 from site_builder.render.environment import PACKAGE_THEMES
-from site_builder.write.output import OutputWriter, UnsafePath, safe_relative, write_many_in_place
+from site_builder.write.in_place import write_many_in_place
+from site_builder.write.output import UnsafePath, safe_relative
+from site_builder.write.staging import OutputWriter
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>"
 

@@ -18,8 +18,9 @@ from test_faults import staging_of, write_items
 
 from site_builder.base.errors import BuildFailed
 from site_builder.build.builder import Builder
-from site_builder.write import output as output_module
-from site_builder.write.output import UnsafeOutput, output_lock
+from site_builder.write import staging as staging_module
+from site_builder.write.lock import output_lock
+from site_builder.write.output import UnsafeOutput
 
 COUNT = 12
 
@@ -83,7 +84,7 @@ def trial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: dict[str, 
           owner: Any, name: str, error: Callable[[tuple[Any, ...]], BaseException]) -> tuple[int, list[str]]:
     """Fail the N-th call for every N worth trying, on the write path named (one item changed, sent
     through staging or written in place); returns the calls counted and what happened."""
-    monkeypatch.setattr("site_builder.build.builder.SWAP_SHARE", 10_000 if path == "staging" else 0)
+    monkeypatch.setattr("site_builder.build.decide.SWAP_SHARE", 10_000 if path == "staging" else 0)
     source = make(tmp_path, "A", COUNT)
     out = tmp_path / "out"
     Builder(source, out, jobs=1).build(NOW)
@@ -145,7 +146,7 @@ def test_rename_fails_at_any_point(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                                    reference: dict[str, dict[str, bytes]], path: str) -> None:
     """The swap (without the one-step exchange, as on file systems that lack it) and the in-place
     replacements: a failed rename puts back what it had already moved."""
-    monkeypatch.setattr(output_module, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(staging_module, "_exchange", lambda a, b: False)
     owner, name = (Path, "rename") if path == "staging" else (os, "replace")
     _, outcomes = trial(tmp_path, monkeypatch, reference, path, owner, name,
                         lambda args: OSError(errno.EIO, os.strerror(errno.EIO), str(args[0])))
@@ -225,7 +226,7 @@ def test_a_refused_staging_folder_is_named_with_its_real_cause(sample_site: Path
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         real_mkdir(self, *args, **kwargs)
     monkeypatch.setattr(Path, "mkdir", mkdir)
-    monkeypatch.setattr("site_builder.build.builder.SWAP_SHARE", 10_000)  # every change goes through staging
+    monkeypatch.setattr("site_builder.build.decide.SWAP_SHARE", 10_000)  # every change goes through staging
     with pytest.raises(BuildFailed) as failed:
         Builder(sample_site, out, jobs=1).build(NOW)
     text = "\n".join(p.format() for p in failed.value.problems.errors)
@@ -267,7 +268,7 @@ def test_a_read_only_output_written_in_place_is_named_with_its_real_cause(sample
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
         return real(path, flags, *args, **kwargs)
     monkeypatch.setattr(os, "open", refuse)
-    monkeypatch.setattr("site_builder.build.builder.SWAP_SHARE", 0)
+    monkeypatch.setattr("site_builder.build.decide.SWAP_SHARE", 0)
     with pytest.raises(BuildFailed) as failed:
         Builder(sample_site, out, jobs=1).build(NOW)
     text = "\n".join(p.format() for p in failed.value.problems.errors)
@@ -287,7 +288,7 @@ def test_temporary_files_left_by_a_killed_build_are_removed(sample_site: Path, t
     for rel in (".tmp-abc123", "tin-tuc/.tmp-def456"):
         (out / rel).write_text("dở dang", encoding="utf-8")
     (out / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
-    monkeypatch.setattr("site_builder.build.builder.SWAP_SHARE", 10_000 if path == "staging" else 0)
+    monkeypatch.setattr("site_builder.build.decide.SWAP_SHARE", 10_000 if path == "staging" else 0)
     write_items(sample_site, "A", 1)
     Builder(sample_site, out, jobs=1).build(NOW)
     assert not (out / ".tmp-abc123").exists() and not (out / "tin-tuc/.tmp-def456").exists()

@@ -20,6 +20,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -68,13 +69,25 @@ class Manifest:
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LastBuild:
+    """The small record of the last good build into one output folder, enough to answer "nothing
+    changed" without loading anything (`BuildCache.last_build`)."""
+
+    stamp: str                        # digest of every input's stats and of the code; "" when incomplete
+    next_scheduled: datetime | None   # a scheduled item due then makes the next build a real one
+    warnings: tuple[SourceError, ...]
+    pages: int
+    names_digest: str                 # digest of the output's file names
+
+
 @dataclass
 class _State:
     version: str
     stamps: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
-    last_build: dict[str, tuple[str, Any, list[SourceError], int]] = field(default_factory=dict)
+    last_build: dict[str, LastBuild] = field(default_factory=dict)
     # per output folder: news item source → every address it was published at ("/tin-tuc/…/")
     published: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
@@ -194,24 +207,24 @@ class BuildCache:
         self.state.manifests[str(output.resolve())] = manifest
         self._dirty = True
 
-    def last_build(self, output: Path) -> tuple[str, Any, list[SourceError], int, str] | None:
-        """(stamp of all inputs, next scheduled time, warnings, pages, digest of the output's file
-        names) of the last good build, from the small record beside the cache when the cache
-        itself has not been read; None while a build into `output` is unfinished."""
+    def last_build(self, output: Path) -> LastBuild | None:
+        """The last good build into `output`, from the small record beside the cache when the cache
+        itself has not been read; None while a build into `output` is unfinished (or a record of
+        another shape is found)."""
         key = str(output.resolve())
         if self._state is not None:
-            return self.state.last_build.get(key)
+            return _record(self.state.last_build.get(key))
         path = self._quick_file()
         if path is None or any(path.parent.glob("writing-*")):  # a build was cut short: read it all
-            return self.state.last_build.get(key)
+            return _record(self.state.last_build.get(key))
         try:
             with path.open("rb") as handle:
                 version, records = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return self.state.last_build.get(key)
-        return records.get(key) if version == code_version() else None
+            return _record(self.state.last_build.get(key))
+        return _record(records.get(key)) if version == code_version() and isinstance(records, dict) else None
 
-    def set_last_build(self, output: Path, value: tuple[str, Any, list[SourceError], int, str]) -> None:
+    def set_last_build(self, output: Path, value: LastBuild) -> None:
         self.state.last_build[str(output.resolve())] = value
         self._dirty = True
 
@@ -263,6 +276,11 @@ class BuildCache:
                     os.unlink(tmp)
             return False
         return True
+
+
+def _record(value: object) -> LastBuild | None:
+    """A record of the last build, or None for anything else (a cache of an older shape)."""
+    return value if isinstance(value, LastBuild) else None
 
 
 def _signature(path: Path | None) -> tuple[int, int, int] | None:

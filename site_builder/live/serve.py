@@ -1,6 +1,6 @@
 """`site-builder serve`: build, serve the output on 127.0.0.1, rebuild and reload on every change.
 
-It runs the same incremental `Builder` as `build`, kept in memory between changes: a save
+It runs the same incremental `Builder` as `build`, kept in memory between changes (`LiveBuilder`): a save
 re-renders only the pages it touches and writes them, the browser reloads, and the search index
 follows right after. A save that breaks the build keeps the last good site served, with the
 errors (file, line, message) shown on top of every page and printed in the terminal; the next
@@ -16,6 +16,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from livereload import Server
 from tornado.ioloop import IOLoop
@@ -23,12 +24,12 @@ from tornado.netutil import bind_sockets
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from ..build.builder import Builder
-from ..cli.report import Reporter
 from ..load.config import load_config
 from ..render.environment import PACKAGE_THEMES
+from .builder import LiveBuilder
+from .reporting import Reporting
 
-Environ = dict
+Environ = dict[str, Any]
 StartResponse = Callable[..., object]
 MAX_PATH = 2048  # longer request paths name no file the build writes
 
@@ -122,12 +123,10 @@ class DevBuilder:
     """One rebuild per change, told to the editor through the CLI's reporter; the search index
     follows each rebuild. A failed rebuild keeps serving the last good site."""
 
-    def __init__(self, builder: Builder, state: DevState, reporter: Reporter | None = None) -> None:
+    def __init__(self, builder: LiveBuilder, state: DevState, reporter: Reporting) -> None:
         self.builder = builder
         self.state = state
-        self.reporter = reporter or Reporter()
-        builder.defer_search = True
-        builder.live = True
+        self.reporter = reporter
 
     def rebuild(self) -> bool:
         try:
@@ -188,7 +187,7 @@ def _listen_error(exc: OSError, host: str, port: int) -> ServeFailed:
                        where=f"{host}:{port}")
 
 
-class QuietServer(Server):
+class QuietServer(Server):  # type: ignore[misc]  # livereload has no type information
     """livereload's server without its English log lines ("Serving on…", one per request):
     `serve` says in Vietnamese what the editor needs to know."""
 
@@ -199,16 +198,14 @@ class QuietServer(Server):
             logger.propagate = False
 
 
-def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool,
-          reporter: Reporter | None = None) -> None:
+def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool, reporter: Reporting) -> None:
     """Serve until Ctrl-C, then return; sources, site templates and the theme are watched, and
     every rebuild is told through `reporter` (the CLI's). Raises `ServeFailed` when the port
     cannot be opened (checked before the first build)."""
-    reporter = reporter or Reporter()
     reserved = reserve_port(host, port)
     try:
         state = DevState(_base_path(source))
-        dev = DevBuilder(Builder(source, output, include_drafts), state, reporter)
+        dev = DevBuilder(LiveBuilder(source, output, include_drafts), state, reporter)
         dev.rebuild()
         dev.index()
     finally:

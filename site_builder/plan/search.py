@@ -25,6 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import get_executable
@@ -37,6 +38,7 @@ from ..load.content import Item
 from ..model.site import Site
 
 LANGUAGE = "vi"
+BundleFile = dict[str, Any]  # {"path": path in the bundle, "content": bytes}, as Pagefind's API gives it
 
 
 class SearchIndexFailed(SiteBuilderError, RuntimeError):
@@ -199,12 +201,12 @@ def _mirror(folder: Path, pages: Path, shard: str) -> None:
             shutil.copyfile(folder / rel, target)
 
 
-def _read_bundle(scratch: Path) -> list[dict]:
+def _read_bundle(scratch: Path) -> list[BundleFile]:
     return [{"path": p.relative_to(scratch).as_posix(), "content": p.read_bytes()}
             for p in sorted(scratch.rglob("*")) if p.is_file()]
 
 
-def _fragment_ids(files: list[dict]) -> dict[str, str]:
+def _fragment_ids(files: list[BundleFile]) -> dict[str, str]:
     """Page URL (site-relative) → Pagefind page id (its fragment's name), read back from the fragments."""
     ids: dict[str, str] = {}
     for entry in files:
@@ -278,7 +280,7 @@ def build_search_files(folder: Path, entries: list[SearchEntry], only: set[str] 
     return SearchFiles(dict(sorted(out.items())), frozenset(redo), tuple(shards))
 
 
-def _read_fragments(folder: Path) -> list[dict]:
+def _read_fragments(folder: Path) -> list[BundleFile]:
     """The fragment files of a part already on disk, as `_read_bundle` gives them."""
     if not folder.is_dir():
         return []

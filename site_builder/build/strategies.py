@@ -1,0 +1,147 @@
+"""The two ways a build writes its output, one method each (`write`): a cold build (or one that
+changes much) renders in parallel processes into a staging folder that replaces the output at
+once (`StagingSwap`); a small change renders in memory first and then replaces the changed files,
+all or none (`WriteInPlace`)."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import jinja2
+
+from ..base.cache import BuildCache, Manifest, digest_bytes
+from ..base.errors import BuildFailed, Problems
+from ..base.workers import fork_pool
+from ..model.site import Site
+from ..plan.pages import SearchIndex
+from ..render.environment import make_environment
+from ..write.in_place import InPlace
+from ..write.output import TEMPORARY, WriteReport
+from ..write.staging import OutputWriter
+from .decide import Todo
+from .rendering import forking, render_changed, render_chunk
+from .search_stage import SEARCH_KEY, SearchStage, shards_touched
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did: its report, the digest of every file rendered, the search bundle's files
+    now in the output (None when this write did not index), and the time spent."""
+
+    report: WriteReport
+    digests: dict[str, str]
+    bundle: dict[str, str] | None
+    rendered: int
+    search_seconds: float
+
+
+class Strategy(Protocol):
+    def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
+              env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written: ...
+
+
+class StagingSwap:
+    """Everything into a staging folder (unchanged files hard-linked), swapped in at once."""
+
+    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress) -> None:
+        self.output, self.cache, self.search, self.jobs, self.tick = output, cache, search, jobs, tick
+
+    def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
+              env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written:
+        assert env is not None, "a swap renders in forked workers with the environment compiled before"
+        writer = OutputWriter(self.output)
+        digests: dict[str, str] = {}
+        bundle: dict[str, str] | None = None
+        try:
+            writer.begin()  # inside: Ctrl-C just after the staging folder is made removes it too
+            todo_paths = {e.path for e in todo.render}
+            for entry in todo.files:
+                if entry.path not in todo_paths and not writer.keep(entry.path):
+                    todo_paths.add(entry.path)
+            indices = [i for i, e in enumerate(todo.files) if e.path in todo_paths]
+            with forking(site, todo.files, writer.staging, env):
+                results = self._render(indices, problems)
+            for done in results:
+                for index, digest in done:
+                    digests[todo.files[index].path] = digest
+                    writer.record(todo.files[index].path)
+            if problems:
+                raise BuildFailed(problems)
+            search_seconds = 0.0
+            if search is not None:
+                started = time.perf_counter()
+                made = self.search.run(writer.staging, search, problems)
+                bundle = {}
+                for path, data in (made.files if made is not None else {}).items():
+                    writer.put(path, data)
+                    bundle[path] = digest_bytes(data)
+                search_seconds = time.perf_counter() - started
+            if problems:
+                raise BuildFailed(problems)
+            self.cache.writing(self.output)
+            report = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        return Written(report, digests, bundle, len(indices), search_seconds)
+
+    def _render(self, indices: list[int], problems: Problems) -> list[list[tuple[int, str]]]:
+        """Render these files into staging: in forked workers for many, here for a few."""
+        results: list[list[tuple[int, str]]] = []
+        if self.jobs > 1 and len(indices) >= 200:
+            chunks = [indices[i::self.jobs * 16] for i in range(self.jobs * 16)]  # small: no long tail
+            with fork_pool(self.jobs) as pool:
+                for done, items in pool.imap(render_chunk, chunks):
+                    results.append(done)
+                    problems.items.extend(items)
+                    self.tick(sum(len(r) for r in results), len(indices))
+        else:
+            for start in range(0, len(indices), 200):
+                done, items = render_chunk(indices[start:start + 200])
+                results.append(done)
+                problems.items.extend(items)
+                self.tick(sum(len(r) for r in results), len(indices))
+        return results
+
+
+class WriteInPlace:
+    """The few changed files rendered in memory, then replaced (and the unplanned removed), with
+    the parts of the search index they touch, all or none."""
+
+    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, portable: bool, tick: Progress) -> None:
+        self.output, self.cache, self.search, self.portable, self.tick = output, cache, search, portable, tick
+
+    def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
+              env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written:
+        env = env or make_environment(site, self.portable)
+        digests, changed = render_changed(todo.render, env, site, manifest, existing.__contains__, problems, self.tick)
+        written = len(changed)
+        planned_paths = {e.path for e in todo.files}
+        listed = self.search.listed(manifest)
+        stale = sorted(p for p in existing if p not in planned_paths and p not in listed
+                       and (not p.startswith(".") or p.startswith(TEMPORARY)))
+        if changed or stale:
+            self.cache.writing(self.output)
+        search_seconds = 0.0
+        bundle: dict[str, str] | None = None
+        with InPlace(self.output) as change:  # pages and index together, or nothing
+            change.write(changed)
+            change.remove(stale)  # before indexing: a removed page must not be found
+            touched = shards_touched([p for p, _ in changed] + stale)
+            if search is None:  # deferred to `SearchStage.index_pending`
+                self.search.due(touched)
+            if search is not None and (touched or SEARCH_KEY not in manifest.entries):
+                started = time.perf_counter()
+                only = touched if SEARCH_KEY in manifest.entries else None
+                bundle_changed, old_bundle, bundle = self.search.index_output(search, only, manifest, existing,
+                                                                              problems, change)
+                written += bundle_changed
+                stale += old_bundle
+                search_seconds = time.perf_counter() - started
+        return Written(WriteReport(written, len(todo.files) - written, len(stale)), digests, bundle, len(digests),
+                       search_seconds)
