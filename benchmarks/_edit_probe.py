@@ -3,9 +3,9 @@
 
     python _edit_probe.py SOURCE OUTPUT ITEM.md ARTICLE.html
 
-The Builder is `site_builder.incremental.Builder` if that module exists, else the `Builder`
-that `site_builder.live.serve` runs (today `site_builder.build.builder.Builder`). Like `serve`, it is kept in
-memory and, when it has `defer_search`, set to write the pages first and index search after.
+The Builder is `site_builder.incremental.Builder` if that module exists, else the `LiveBuilder`
+that `site_builder.live.serve` runs (today `site_builder.live.builder.LiveBuilder`). Like `serve`, it
+is kept in memory, writes the pages first and indexes search after (`index_search`).
 
 Builds once (warm-up), appends a sentence to the body of ITEM.md, times `builder.build()` (the
 changed pages are written when it returns), then times `builder.index_search()` if the Builder
@@ -29,12 +29,8 @@ def main() -> int:
     if Builder is None:
         print(json.dumps({"status": "missing"}))
         return 4
-    builder = Builder(source, output)
-    deferred = hasattr(builder, "defer_search") and hasattr(builder, "index_search")
-    if deferred:
-        builder.defer_search = True          # what serve's DevBuilder does
-    if hasattr(builder, "live"):
-        builder.live = True                  # so does this: the last good build stays in memory
+    builder = Builder(source, output)        # what serve builds: the last good build stays in memory
+    deferred = hasattr(builder, "index_search")
     started = time.perf_counter()
     builder.build()
     if deferred:
@@ -73,10 +69,10 @@ def find_builder():
         from site_builder.live import serve
     except ModuleNotFoundError:
         return None, None
-    builder = getattr(serve, "Builder", None)
+    builder = getattr(serve, "LiveBuilder", None)
     if builder is None:
         return None, None
-    return builder, f"site_builder.live.serve.Builder ({builder.__module__}.{builder.__qualname__})"
+    return builder, f"site_builder.live.serve.LiveBuilder ({builder.__module__}.{builder.__qualname__})"
 
 
 if __name__ == "__main__":

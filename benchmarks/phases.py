@@ -7,8 +7,9 @@ Wraps a few of site_builder's internal functions with wall-clock timers, runs on
 through the CLI, and prints the time of
 each phase. cProfile is of little use for the cold build: rendering happens in forked worker
 processes, which inherit the profiler and slow down several times, and whose statistics are
-lost. The wrapped names are internals of site_builder (build.py, site.py, content.py, pages.py,
-records.py, totals.py, output.py) as of this writing; a name that no longer exists is skipped.
+lost. The wrapped names are internals of site_builder (builder.py, strategies.py, search_stage.py,
+site.py, content.py, pages.py, records.py, totals.py, staging.py) as of this writing; a name that
+no longer exists is skipped.
 `--cold` removes the output and the cache (DIR/.cache) first.
 """
 from __future__ import annotations
@@ -32,11 +33,11 @@ TARGETS = [
     ("site_builder.model.site", "load_records", "  load_records (CSV + figures, checks)"),
     ("site_builder.model.site", "build_totals", "  build_totals (roll-ups, overlap checks)"),
     ("site_builder.build.builder", "plan_pages", "plan_pages (URL scheme, contexts, figures)"),
-    ("site_builder.build.builder", "_key", "page keys (_key, hashing every page's deps)"),
-    ("site_builder.build.builder", "Builder._swap", "_swap (render all + write staging + search + commit)"),
-    ("site_builder.build.builder", "Builder._in_place", "_in_place (render changed + write)"),
-    ("site_builder.build.builder", "build_search_files", "  search index (Pagefind)"),
-    ("site_builder.write.output", "OutputWriter.commit", "  output commit (swap staging in)"),
+    ("site_builder.build.builder", "key", "page keys (key, hashing every page's deps)"),
+    ("site_builder.build.strategies", "StagingSwap.write", "StagingSwap.write (render all + write staging + search + commit)"),
+    ("site_builder.build.strategies", "WriteInPlace.write", "WriteInPlace.write (render changed + write)"),
+    ("site_builder.build.search_stage", "build_search_files", "  search index (Pagefind)"),
+    ("site_builder.write.staging", "OutputWriter.commit", "  output commit (swap staging in)"),
     ("site_builder.base.cache", "BuildCache.save", "cache save (pickle)"),
 ]
 

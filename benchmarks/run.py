@@ -198,8 +198,8 @@ if importlib.util.find_spec('site_builder.incremental'):
     print('site_builder.incremental.Builder')
 else:
     from site_builder.live import serve
-    b = getattr(serve, 'Builder', None)
-    print(f'site_builder.live.serve.Builder = {b.__module__}.{b.__qualname__}' if b else '')
+    b = getattr(serve, 'LiveBuilder', None)
+    print(f'site_builder.live.serve.LiveBuilder = {b.__module__}.{b.__qualname__}' if b else '')
 """], capture_output=True, text=True)
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
