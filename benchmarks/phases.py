@@ -34,7 +34,7 @@ TARGETS = [
     ("site_builder.model.site", "build_totals", "  build_totals (roll-ups, overlap checks)"),
     ("site_builder.build.builder", "plan_pages", "plan_pages (URL scheme, contexts, figures)"),
     ("site_builder.build.builder", "key", "page keys (key, hashing every page's deps)"),
-    ("site_builder.build.strategies", "StagingSwap.write", "StagingSwap.write (render all + write staging + search + commit)"),
+    ("site_builder.build.strategies", "StagingSwap.write", "StagingSwap.write (render all, staging, search, commit)"),
     ("site_builder.build.strategies", "WriteInPlace.write", "WriteInPlace.write (render changed + write)"),
     ("site_builder.build.search_stage", "build_search_files", "  search index (Pagefind)"),
     ("site_builder.write.staging", "OutputWriter.commit", "  output commit (swap staging in)"),
