@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
 from ..base.cache import BuildCache, Parsed, digest_bytes
 from ..base.errors import Level, Problems, SourceError
@@ -23,7 +23,7 @@ from .sources import SourceText, find_files, read_text
 from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
 from .yamlload import LineDict, LineList, as_typed, load_yaml
 
-_HANDLER = frontmatter.YAMLHandler()
+_HANDLER = YAMLHandler()
 
 NEWS_KEYS = {
     "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
@@ -236,7 +236,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     for unit_id in unit_ids:
         if unit_id not in units:
             problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.', unit_hint(unit_id, units))
-        elif date is not None and units[unit_id].valid_to and date.date() > units[unit_id].valid_to:
+        elif date is not None and (valid_to := units[unit_id].valid_to) and date.date() > valid_to:
             unit = units[unit_id]
             problems.warn(path, f.line(key), f'bài viết ngày {format_date_vi(date)} gắn với "{unit_id}", '
                           f'đơn vị đã kết thúc hoạt động ngày {format_date_vi(unit.valid_to)}.',
