@@ -348,7 +348,7 @@ def load_some_items(paths: list[Path], source: Path, config: SiteConfig, units: 
     return {path: by_source.get(path) for path in paths}
 
 
-def placement_fields(item: Item) -> tuple[Any, ...]:
+def placement_fields(item: Item) -> tuple[object, ...]:
     """What decides where an item appears and which pages exist: its address, date, units,
     category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
     return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
@@ -356,7 +356,7 @@ def placement_fields(item: Item) -> tuple[Any, ...]:
             item.aliases)
 
 
-def listing_fields(item: Item) -> tuple[Any, ...]:
+def listing_fields(item: Item) -> tuple[object, ...]:
     """Everything a page other than the item's own article page and the feeds shows of it (lists,
     archives, neighbours' links, the sitemap, filters, figure sources): all but the body. The
     file lines count when the item reports figures, whose sources cite them."""
