@@ -123,6 +123,7 @@ def _pieces(text: str) -> list[str]:
 
 
 def read_date(fields: Fields, key: str, config: SiteConfig, required: bool) -> datetime | None:
+    """The date and time of `key` in the site's time zone; None (with the problem recorded) if absent or wrong."""
     raw = fields.text(key, required, '"2020-08-21 02:49"')
     if raw is None:
         return None
@@ -145,6 +146,7 @@ def path_like(slug_text: str) -> bool:
 
 
 def path_slug_error(path: Path, line: int | None, slug_text: str, slug: str, problems: Problems) -> None:
+    """Record that a slug was written as a path (see `path_like`), with the slug to write instead."""
     problems.error(path, line, f'slug "{slug_text}" được viết như một đường dẫn thư mục.',
                    f'Slug chỉ là một phần của địa chỉ trang, không có "/", "\\" hay "~": hãy viết slug: "{slug}".')
 
