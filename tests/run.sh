@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests need into .venv (and system packages when they are missing),
-# then runs the whole suite, showing why any test was skipped (-rs). Fails when a test fails, and when
-# no test ran at all; with CI set (as CI services do), a skipped test fails too (conftest.py).
+# checks the code with ruff and mypy (a finding fails the run before any test), then runs the whole
+# suite, showing why any test was skipped (-rs). Fails when a test fails, and when no test ran at
+# all; with CI set (as CI services do), a skipped test fails too (conftest.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,16 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+
+# Lint and types before any test (configured in pyproject.toml): a finding fails the run.
+if ! .venv/bin/ruff check .; then
+  echo "Lỗi: ruff check . có phát hiện (xem ở trên); chưa chạy bài kiểm thử nào." >&2
+  exit 1
+fi
+if ! .venv/bin/mypy; then
+  echo "Lỗi: mypy có phát hiện (xem ở trên); chưa chạy bài kiểm thử nào." >&2
+  exit 1
+fi
 
 # npm packages: the Nu Html Checker (runs on the machine's Java) for the HTML validity tests and
 # axe-core, which the accessibility tests inject into chromium.

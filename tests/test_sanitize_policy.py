@@ -7,7 +7,8 @@ import lxml.html
 import pytest
 from conftest import REPO
 
-from site_builder.load.sanitize import THEME_IDS, Policy, reduce_style, sanitize
+from site_builder.load.html_policy import Policy, reduce_style
+from site_builder.load.sanitize import THEME_IDS, sanitize
 
 HOSTILE_STYLE = "background:url(https://evil.example/a.png);position:fixed;text-align:center"
 STYLE_WARNING = "đã bỏ định dạng background, position trong thuộc tính style (chỉ giữ được text-align, vertical-align)."

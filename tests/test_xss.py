@@ -29,8 +29,9 @@ from conftest import NOW, SAMPLE, http_server
 
 from site_builder.base.errors import BuildFailed, Level, SourceError
 from site_builder.build.builder import build, check
+from site_builder.load.html_policy import Policy, scheme_of
 from site_builder.load.markdown_render import MarkdownRenderer
-from site_builder.load.sanitize import Policy, sanitize, scheme_of
+from site_builder.load.sanitize import sanitize
 
 # Raw HTML and Markdown in bodies (after the OWASP XSS filter evasion cheat sheet and the
 # PortSwigger XSS cheat sheet). Every one must be removed with a warning, and none may run.
@@ -299,7 +300,7 @@ def _built_files(output: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 _THEME_SCRIPTS = {"static/tim-kiem.js"}
-# The only styles the sanitiser keeps (site_builder/sanitize.py STYLE_PROPERTIES), as it writes them.
+# The only styles the sanitiser keeps (site_builder/load/html_policy.py STYLE_PROPERTIES), as it writes them.
 _ALIGN = re.compile(r"(?:text-align: (?:left|right|center|justify|start|end);)?"
                     r"(?: ?vertical-align: (?:top|middle|bottom|baseline);)?")
 # The theme's own <link>s (in <head>) and search forms, by their fixed shapes: anything else of

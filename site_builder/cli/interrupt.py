@@ -18,10 +18,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
 
 STOPPED = "Đã dừng theo yêu cầu."
 EXIT_STOPPED = 130
@@ -71,10 +70,11 @@ def stop_here_only(hard_stop: bool = False) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _retry_swallowed(hook: Any, main: int | None) -> Any:
+def _retry_swallowed(hook: Callable[[sys.UnraisableHookArgs], object], main: int | None
+                     ) -> Callable[[sys.UnraisableHookArgs], None]:
     """An unraisable-exception hook for a `KeyboardInterrupt` Python could not raise: say nothing,
     and interrupt the main thread again a moment later, somewhere it can be raised."""
-    def retry(unraisable: Any) -> None:
+    def retry(unraisable: sys.UnraisableHookArgs) -> None:
         if not isinstance(unraisable.exc_value, KeyboardInterrupt):
             hook(unraisable)
         elif main is not None:

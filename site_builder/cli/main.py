@@ -202,8 +202,8 @@ def _check(args: argparse.Namespace) -> int:
     """Everything a build checks, writing nothing; `--strict` fails on warnings too."""
     try:
         problems = check(args.source, include_drafts=args.drafts)
-    except BuildFailed as failed:
-        problems = failed.problems
+    except BuildFailed as stopped:
+        problems = stopped.problems
     except OSError as exc:  # check writes nothing, so this is a file it could not read
         where = exc.filename if isinstance(exc.filename, str) else args.source
         REPORT.say(f"{where}: Lỗi: không đọc được tệp ({reason(exc)}).\n"

@@ -9,29 +9,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-
 from ..base.cache import BuildCache, Parsed, digest_bytes
 from ..base.errors import Level, Problems, SourceError
-from ..base.vietnamese import clean_text, format_date_vi, parse_datetime, slugify
+from ..base.vietnamese import format_date_vi, slugify
 from ..base.workers import fork_pool
 from . import images
+from .body import render_body
 from .config import SiteConfig
+from .front_matter import (
+    MAX_SLUG,
+    Fields,
+    cut_slug,
+    path_like,
+    path_slug_error,
+    read_date,
+    split_front_matter,
+)
+from .html_policy import Policy, policy_for
 from .markdown_render import MarkdownRenderer
-from .sanitize import Policy, policy_for, sanitize
-from .sources import SourceText, find_files, read_text
-from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
-from .yamlload import LineDict, LineList, as_typed, load_yaml
-
-_HANDLER = frontmatter.YAMLHandler()
+from .sources import find_files, read_text
+from .units import UnitRegistry, successor_hint, unit_hint
 
 NEWS_KEYS = {
     "title", "date", "unit", "units", "category", "tags", "authors", "summary", "image",
     "image_alt", "slug", "draft", "figures", "updated", "aliases",
 }
 PAGE_KEYS = {"title", "summary", "slug", "order", "draft"}
-# Longest slug: a folder name may hold 255 bytes; 200 leaves room and is already past reading.
-MAX_SLUG = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,133 +80,6 @@ class Page:
     body_html: str
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    meta: LineDict
-    body: str
-    first_line: int
-
-
-def _split(src: SourceText, rel: str, problems: Problems) -> _Parsed | None:
-    """Separate the YAML front matter from the body and load it with file line numbers."""
-    text = src.text
-    if not _HANDLER.detect(text):
-        problems.error(src.path, 1, "tệp không có phần thông tin đầu bài (front matter).",
-                       'Dòng đầu tiên phải là "---", tiếp theo là title, date, unit..., rồi một dòng "---".')
-        return None
-    match = _HANDLER.FM_BOUNDARY.search(text)
-    assert match is not None
-    try:
-        fm, body = _HANDLER.split(text)
-    except ValueError:
-        problems.error(src.path, 1, "phần thông tin đầu bài không có dòng \"---\" đóng lại.",
-                       'Hãy thêm một dòng "---" sau các dòng thông tin.')
-        return None
-    offset = text[: match.end()].count("\n")
-    meta, problem = load_yaml(fm, line_offset=offset)
-    if problem is not None:
-        problems.error(src.path, problem.line, problem.message, "Hãy sửa phần thông tin đầu bài ở dòng này.")
-        return None
-    if not isinstance(meta, LineDict):
-        problems.error(src.path, 2, "phần thông tin đầu bài phải gồm các dòng \"khóa: giá trị\".",
-                       'Ví dụ: title: "Tiêu đề bài viết".')
-        return None
-    return _Parsed(meta, body, text.count("\n") - body.count("\n") + 1)  # the body is the text's tail
-
-
-class _Fields:
-    """Typed reads of front matter keys, each mistake recorded with its line."""
-
-    def __init__(self, src: SourceText, meta: LineDict, problems: Problems) -> None:
-        self.src, self.meta, self.problems = src, meta, problems
-
-    def line(self, key: str) -> int:
-        return self.meta.line_of(key)
-
-    def text(self, key: str, required: bool = False, example: str = "...") -> str | None:
-        value = as_typed(self.meta.get(key), self.meta.raw.get(key))  # `title: 1:30` is "1:30", not 90
-        if value is None or value == "":
-            if required:
-                self.problems.error(self.src.path, self.meta.line, f'thiếu "{key}".',
-                                    f'Hãy thêm dòng "{key}: {example}" vào phần thông tin đầu bài.')
-            return None
-        if isinstance(value, (list, dict, bool)):
-            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là một dòng chữ.',
-                                f'Hãy viết "{key}: {example}".')
-            return None
-        return clean_text(str(value))
-
-    def text_list(self, key: str, example: str) -> tuple[str, ...]:
-        value = self.meta.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str) and ("," in value or ";" in value):
-            self.problems.error(self.src.path, self.line(key), f'"{key}" được viết thành một dòng chữ "{clean_text(value)}", '
-                                "không phải danh sách: cả dòng sẽ thành một mục.",
-                                f"Hãy đặt các mục trong ngoặc vuông: {key}: [{', '.join(_pieces(value))}]")
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        elif isinstance(value, LineList):
-            value = [as_typed(v, value.raw[i]) for i, v in enumerate(value)]
-        if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
-            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là danh sách các dòng chữ.',
-                                f"Ví dụ: {key}: [{example}]")
-            return ()
-        seen: dict[str, None] = {}
-        for v in value:
-            cleaned = clean_text(str(v))
-            if cleaned:
-                seen.setdefault(cleaned, None)
-        return tuple(seen)
-
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
-        if not isinstance(value, bool):
-            self.problems.error(self.src.path, self.line(key), f'"{key}" phải là true hoặc false.',
-                                f"Ví dụ: {key}: true")
-            return False
-        return value
-
-    def unknown(self, known: set[str]) -> None:
-        for key in self.meta:
-            if key not in known:
-                self.problems.warn(self.src.path, self.line(key), f'mục "{key}" không được dùng.',
-                                   "Hãy kiểm tra chính tả tên mục (xem README).")
-
-
-def _pieces(text: str) -> list[str]:
-    """The items of a list written as one line of text ("Dân vận, Giám sát")."""
-    return [p for p in (clean_text(p) for p in text.replace(";", ",").split(",")) if p]
-
-
-def _date(fields: _Fields, key: str, config: SiteConfig, required: bool) -> datetime | None:
-    raw = fields.text(key, required, '"2020-08-21 02:49"')
-    if raw is None:
-        return None
-    value = parse_datetime(raw, config.timezone)
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" ngoài khoảng năm {FIRST_YEAR}–{LAST_YEAR}.',
-                              "Hãy kiểm tra lại năm của bài viết.")
-        return None
-    if value is not None:
-        return value.astimezone(config.timezone)
-    if value is None:
-        fields.problems.error(fields.src.path, fields.line(key), f'ngày "{raw}" không đọc được.',
-                              'Hãy viết theo dạng "2020-08-21 02:49" (giờ Việt Nam) hoặc "2020-08-21T02:49:00+07:00".')
-    return value
-
-
-def _path_like(slug_text: str) -> bool:
-    """A slug written as a path ("../x", "/etc/passwd", "a\\b", "~/x"), not as a piece of an address."""
-    return "/" in slug_text or "\\" in slug_text or slug_text.startswith("~")
-
-
-def _path_slug_error(path: Path, line: int | None, slug_text: str, slug: str, problems: Problems) -> None:
-    problems.error(path, line, f'slug "{slug_text}" được viết như một đường dẫn thư mục.',
-                   f'Slug chỉ là một phần của địa chỉ trang, không có "/", "\\" hay "~": hãy viết slug: "{slug}".')
-
-
 def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
               renderer: MarkdownRenderer, problems: Problems) -> Item | None:
     """Read one news item; None (with every problem recorded) if it cannot be published."""
@@ -211,15 +87,15 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     src = read_text(path, problems)
     if src is None:
         return None
-    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    parsed = split_front_matter(src, path.relative_to(source).as_posix(), problems)
     if parsed is None:
         return None
     meta = parsed.meta
-    f = _Fields(src, meta, problems)
+    f = Fields(src, meta, problems)
     f.unknown(NEWS_KEYS)
     title = f.text("title", True, '"Tiêu đề bài viết"')
-    date = _date(f, "date", config, True)
-    updated = _date(f, "updated", config, False)
+    date = read_date(f, "date", config, True)
+    updated = read_date(f, "updated", config, False)
 
     unit_ids: tuple[str, ...] = ()
     if "unit" in meta and "units" in meta:
@@ -236,7 +112,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     for unit_id in unit_ids:
         if unit_id not in units:
             problems.error(path, f.line(key), f'không có đơn vị "{unit_id}" trong units.yaml.', unit_hint(unit_id, units))
-        elif date is not None and units[unit_id].valid_to and date.date() > units[unit_id].valid_to:
+        elif date is not None and (valid_to := units[unit_id].valid_to) and date.date() > valid_to:
             unit = units[unit_id]
             problems.warn(path, f.line(key), f'bài viết ngày {format_date_vi(date)} gắn với "{unit_id}", '
                           f'đơn vị đã kết thúc hoạt động ngày {format_date_vi(unit.valid_to)}.',
@@ -271,14 +147,14 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     if slug_text is not None and not slug:
         problems.error(path, f.line("slug"), f'slug "{slug_text}" không tạo được đường dẫn.',
                        'Hãy dùng chữ và số, ví dụ slug: "hoi-nghi-cu-tri".')
-    elif slug_text is not None and _path_like(slug_text):
-        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
+    elif slug_text is not None and path_like(slug_text):
+        path_slug_error(path, f.line("slug"), slug_text, slug, problems)
     if len(slug) > MAX_SLUG:
         problems.warn(path, f.line("slug" if slug_text is not None else "title"),
                       f"đường dẫn tạo từ {'slug' if slug_text is not None else 'tiêu đề'} dài {len(slug)} ký tự; "
-                      f"đã cắt còn {len(_cut_slug(slug))} ký tự.",
-                      f'Nếu muốn đường dẫn khác, hãy thêm dòng slug: "{_cut_slug(slug, 60)}".')
-        slug = _cut_slug(slug)
+                      f"đã cắt còn {len(cut_slug(slug))} ký tự.",
+                      f'Nếu muốn đường dẫn khác, hãy thêm dòng slug: "{cut_slug(slug, 60)}".')
+        slug = cut_slug(slug)
     if slug_text is None and title and not slug:
         problems.error(path, f.line("title"), f'tiêu đề "{title}" không tạo được đường dẫn (không có chữ cái Latin hay chữ số).',
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "bao-cao-tong-ket".')
@@ -291,7 +167,7 @@ def load_item(path: Path, source: Path, config: SiteConfig, units: UnitRegistry,
     draft = f.flag("draft")
     aliases = f.text_list("aliases", '"/tin-tuc/2020/08/ten-cu/"')
     figures = meta.get("figures")
-    body_html = _body(renderer, parsed, path, problems, _policy(config), depth=4)  # tin-tuc/YYYY/MM/slug/
+    body_html = render_body(renderer, parsed, path, problems, _policy(config), depth=4)  # tin-tuc/YYYY/MM/slug/
     if len(problems.errors) > before or title is None or date is None or not slug or body_html is None:
         return None
     return Item(
@@ -317,38 +193,6 @@ def _policy(config: SiteConfig | None) -> Policy:
     return policy_for(config.iframe_hosts if config is not None else ())
 
 
-def _body(renderer: MarkdownRenderer, parsed: _Parsed, path: Path, problems: Problems,
-          policy: Policy, depth: int = 1) -> str | None:
-    """The body's HTML, sanitised; each removal of raw HTML is a warning at its line. `depth`: how
-    many folders deep its page is, to find the files that "../" addresses name."""
-    html = renderer.convert(parsed.body, depth)
-    for image in renderer.image_problems:
-        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
-    if html is None:
-        problems.error(path, parsed.first_line, "nội dung bài lồng nhau quá sâu (danh sách hoặc trích dẫn nhiều cấp).",
-                       "Hãy giảm số cấp thụt lề của danh sách hoặc trích dẫn.")
-        return None
-    if renderer.last_digest in renderer.known:
-        return html  # sanitised under this policy by an earlier build, with nothing removed
-    html, warnings = sanitize(html, parsed.body, policy)
-    for image in renderer.html_image_problems(html, depth):  # raw HTML images, as a Markdown image is checked
-        problems.error(path, parsed.first_line + image.line - 1, image.message, image.hint)
-    for line, message, hint in warnings:
-        problems.warn(path, parsed.first_line + line, message, hint)
-    if warnings:
-        renderer.last_digest = ""  # not reused by body digest: its warnings must be given again
-    return html
-
-
-def _cut_slug(slug: str, limit: int = MAX_SLUG) -> str:
-    """`slug` cut to at most `limit` characters at a word boundary (inside a word only if the
-    first word alone is longer)."""
-    if len(slug) <= limit:
-        return slug
-    cut = slug[: limit + 1].rsplit("-", 1)[0]
-    return cut if cut and len(cut) <= limit else slug[:limit].rstrip("-")
-
-
 def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Problems,
               include_drafts: bool = False, config: SiteConfig | None = None) -> Page | None:
     """Read one standalone page."""
@@ -356,10 +200,10 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
     src = read_text(path, problems)
     if src is None:
         return None
-    parsed = _split(src, path.relative_to(source).as_posix(), problems)
+    parsed = split_front_matter(src, path.relative_to(source).as_posix(), problems)
     if parsed is None:
         return None
-    f = _Fields(src, parsed.meta, problems)
+    f = Fields(src, parsed.meta, problems)
     f.unknown(PAGE_KEYS)
     title = f.text("title", True, '"Giới thiệu"')
     slug_text = f.text("slug")
@@ -371,10 +215,10 @@ def load_page(path: Path, source: Path, renderer: MarkdownRenderer, problems: Pr
     if not slug:
         problems.error(path, f.line("slug"), "trang không tạo được đường dẫn.",
                        'Hãy thêm dòng "slug: ..." gồm chữ không dấu, ví dụ slug: "gioi-thieu".')
-    elif slug_text is not None and _path_like(slug_text):
-        _path_slug_error(path, f.line("slug"), slug_text, slug, problems)
+    elif slug_text is not None and path_like(slug_text):
+        path_slug_error(path, f.line("slug"), slug_text, slug, problems)
     draft = f.flag("draft")
-    body_html = _body(renderer, parsed, path, problems, _policy(config))
+    body_html = render_body(renderer, parsed, path, problems, _policy(config))
     if (draft and not include_drafts) or len(problems.errors) > before or title is None or body_html is None:
         return None
     return Page(source=path, rel=path.relative_to(source).as_posix(), title=title,
@@ -504,7 +348,7 @@ def load_some_items(paths: list[Path], source: Path, config: SiteConfig, units: 
     return {path: by_source.get(path) for path in paths}
 
 
-def placement_fields(item: Item) -> tuple[Any, ...]:
+def placement_fields(item: Item) -> tuple[object, ...]:
     """What decides where an item appears and which pages exist: its address, date, units,
     category, tags, draft flag, images, figures. An edit that leaves these alone moves nothing."""
     return (item.rel, item.date, item.units, item.category, item.tags, item.slug, item.draft, item.figures,
@@ -512,7 +356,7 @@ def placement_fields(item: Item) -> tuple[Any, ...]:
             item.aliases)
 
 
-def listing_fields(item: Item) -> tuple[Any, ...]:
+def listing_fields(item: Item) -> tuple[object, ...]:
     """Everything a page other than the item's own article page and the feeds shows of it (lists,
     archives, neighbours' links, the sitemap, filters, figure sources): all but the body. The
     file lines count when the item reports figures, whose sources cite them."""

@@ -8,15 +8,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from ..base.errors import Problems
 from .sources import read_text
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A dict from YAML that knows its own line and the line and raw text of each key's value."""
 
     line: int
@@ -35,7 +36,7 @@ class LineDict(dict):
         return typed_text(self.get(key), self.raw.get(key))
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list from YAML that knows its own line and the line of each element."""
 
     line: int
@@ -79,12 +80,15 @@ _TOO_BIG = ("YAML dùng lại giá trị có neo (&tên, gọi lại bằng *tê
             "tệp thành quá nhiều giá trị")
 
 
-class _Constructing:
+class _Constructing(SafeConstructor):
     """Constructors that keep dates as text and record lines; `line_offset` maps to file lines."""
 
     line_offset = 0
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    # `self: Self`: each method is typed as a method of the loader class it is registered on, as the
+    # stubs' add_constructor asks. The ignore: the stubs type the result as dict[Hashable, ...], which
+    # no dict subclass with str keys can match (dict is invariant in its key); PyYAML takes any dict.
+    def construct_mapping(self: Self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         self.flatten_mapping(node)
         result = LineDict()
         result.line = node.start_mark.line + 1 + self.line_offset
@@ -114,14 +118,14 @@ class _Constructing:
                     result.bare.add(key)
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self: Self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1 + self.line_offset
         result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
         result.raw = [child.value if isinstance(child, yaml.ScalarNode) else None for child in node.value]
         return result
 
-    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+    def construct_yaml_str(self: Self, node: yaml.ScalarNode) -> str:
         return unicodedata.normalize("NFC", node.value)
 
 
@@ -129,16 +133,31 @@ class _Loader(_Constructing, yaml.SafeLoader):
     """The pure-Python parser: exact messages, and deep nesting ends in a RecursionError."""
 
 
-class _FastLoader(_Constructing, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+# libyaml's loader when PyYAML was built with it, else the pure-Python one (same constructors);
+# mypy checks against libyaml's.
+if TYPE_CHECKING or yaml.__with_libyaml__:
+    _FastBase = yaml.CSafeLoader
+else:
+    _FastBase = yaml.SafeLoader
+
+
+class _FastLoader(_Constructing, _FastBase):
     """libyaml's parser, about five times faster; used only on short texts, since its recursive
     composer crashes the process on nesting in the tens of thousands."""
 
 
-for _cls in (_Loader, _FastLoader):
-    _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_mapping)
-    _cls.add_constructor("tag:yaml.org,2002:seq", _cls.construct_sequence)
-    _cls.add_constructor("tag:yaml.org,2002:str", _cls.construct_yaml_str)
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_str)
+_AnyLoader = TypeVar("_AnyLoader", _Loader, _FastLoader)
+
+
+def _use_constructors(cls: type[_AnyLoader]) -> None:
+    cls.add_constructor("tag:yaml.org,2002:map", cls.construct_mapping)
+    cls.add_constructor("tag:yaml.org,2002:seq", cls.construct_sequence)
+    cls.add_constructor("tag:yaml.org,2002:str", cls.construct_yaml_str)
+    cls.add_constructor("tag:yaml.org,2002:timestamp", cls.construct_yaml_str)
+
+
+_use_constructors(_Loader)
+_use_constructors(_FastLoader)
 
 # Nesting in a text this short cannot reach the depth that crashes libyaml's composer.
 _FAST_MAX_CHARS = 8192
@@ -196,7 +215,7 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, YamlProblem | None]
     return _load_with(_Loader, text, line_offset)
 
 
-def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem | None]:
+def _load_with(cls: type[_Loader] | type[_FastLoader], text: str, line_offset: int) -> tuple[Any, YamlProblem | None]:
     try:
         loader = cls(text)
     except yaml.reader.ReaderError as exc:  # a control character, found before any parsing
@@ -216,8 +235,8 @@ def _load_with(cls: type, text: str, line_offset: int) -> tuple[Any, YamlProblem
         return loader.construct_document(node), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark is not None else None
-        return None, YamlProblem(line, _describe(exc))
+        at = mark.line + 1 + line_offset if mark is not None else None
+        return None, YamlProblem(at, _describe(exc))
     except RecursionError:  # the composer recurses once per level, far below any crash
         return None, YamlProblem(1 + line_offset, _TOO_DEEP)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
@@ -244,7 +263,10 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
     return f"YAML sai cú pháp ({problem})"
 
 
-def load_yaml_file(path: Path, problems: Problems, shape: type, shape_message: str) -> Any:
+_Shape = TypeVar("_Shape", LineDict, LineList)
+
+
+def load_yaml_file(path: Path, problems: Problems, shape: type[_Shape], shape_message: str) -> _Shape | None:
     """Read a YAML source file whose top level must be `shape` (LineDict or LineList).
 
     Returns None, with the problem recorded, if it cannot be read or parsed or has the wrong

@@ -9,25 +9,28 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
+from ..load.content import Item
 from ..load.records import Record
 from ..load.units import UnitRegistry
 from ..model.figures import as_number, year_value
 from ..model.site import Site
 
+# A row of the open data: text, exact integers (money), decimals, or null.
+_Row = dict[str, str | int | float | None]
+
 RECORD_FIELDS = ("unit", "unit_name", "metric", "metric_label", "period", "start", "end", "value",
                  "denominator", "scope", "qualifier", "source", "note")
 
 
-def record_source(record: Record, item_url: Callable[[Any], str]) -> str:
+def record_source(record: Record, item_url: Callable[[Item], str]) -> str:
     """The site-relative URL of the record's news item, or its data file and line."""
     if record.source.item is not None:
         return item_url(record.source.item)
     return f"{record.source.path}:{record.source.line}"
 
 
-def _record_row(site: Site, record: Record, item_url: Callable[[Any], str]) -> dict[str, Any]:
+def _record_row(site: Site, record: Record, item_url: Callable[[Item], str]) -> _Row:
     return {
         "unit": record.unit,
         "unit_name": site.units[record.unit].name,
@@ -49,7 +52,7 @@ def _sorted_records(site: Site) -> list[Record]:
     return sorted(site.records, key=lambda r: (r.unit, r.metric, r.period.start, r.period.end, r.scope, r.index))
 
 
-def records_csv(site: Site, item_url: Callable[[Any], str]) -> bytes:
+def records_csv(site: Site, item_url: Callable[[Item], str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RECORD_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -59,11 +62,11 @@ def records_csv(site: Site, item_url: Callable[[Any], str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _json(data: Any) -> bytes:
+def _json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def records_json(site: Site, item_url: Callable[[Any], str]) -> bytes:
+def records_json(site: Site, item_url: Callable[[Item], str]) -> bytes:
     return _json({"records": [_record_row(site, r, item_url) for r in _sorted_records(site)]})
 
 
@@ -77,7 +80,7 @@ def _tree_order(units: UnitRegistry) -> list[str]:
 def totals_json(site: Site) -> bytes:
     """A row per unit, metric and calendar year in which the unit's reach has data."""
     totals = site.totals
-    rows: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     for unit_id in _tree_order(site.units):
         for metric in totals.metrics_of(unit_id):
             flow = metric.kind == "flow"

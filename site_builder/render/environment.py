@@ -5,7 +5,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
@@ -149,11 +148,11 @@ def make_environment(site: Site, portable: bool = False) -> jinja2.Environment:
     base_url = site.config.base_url
 
     @jinja2.pass_context
-    def url(ctx: Any, target: str) -> str:
+    def url(ctx: jinja2.runtime.Context, target: str) -> str:
         return relative(ctx["root"], target, portable)
 
     @jinja2.pass_context
-    def rebase(ctx: Any, html: str) -> str:
+    def rebase(ctx: jinja2.runtime.Context, html: str) -> str:
         """Point "/…" and "media/…" links in Markdown output at the site root of this page, and
         let lazy body images decode off the main thread (`decoding="async"`, which the
         sanitiser's allow-list would remove from the body itself)."""
@@ -234,14 +233,14 @@ def bind_site(env: jinja2.Environment, site: Site) -> None:
     )
 
 
-def _fragment_cache() -> Callable[..., Any]:
+def _fragment_cache() -> Callable[..., str]:
     """`{% call fragment(a, b, …) %}…{% endcall %}`: the block rendered once per key for this
     site snapshot, then reused (a record's row appears on the figure pages of its unit and of
     every unit above it). Objects in the key count by identity, strings and numbers by value; the
     block must show nothing but what its key names."""
-    made: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+    made: dict[tuple[object, ...], tuple[str, tuple[object, ...]]] = {}
 
-    def fragment(*key: Any, caller: Callable[[], Any]) -> Any:
+    def fragment(*key: object, caller: Callable[[], str]) -> str:
         ids = tuple(k if isinstance(k, (str, int, type(None))) else (type(k).__name__, id(k)) for k in key)
         hit = made.get(ids)
         if hit is None:
