@@ -29,12 +29,14 @@ from ..base.workers import fork_pool
 from ..load.content import listing_fields, load_some_items, placement_fields
 from ..load.markdown_render import warm_up as markdown_warm_up
 from ..load.sources import check_published_names, escaping_links, walk_files
-from ..model.site import Site, load_site
+from ..model.site import Site, assemble_site, load_site
+from ..model.stages import ModelStages
 from ..plan.pages import (
     CopiedFile,
     GeneratedFile,
     Planned,
     PlannedPage,
+    PlanStages,
     SearchIndex,
     moved_items,
     plan_pages,
@@ -230,7 +232,10 @@ class Builder:
         self.defer_search = False  # `serve` writes the pages first and indexes right after
         self.pending_search: SearchIndex | None = None
         self.shards_due: set[str] | None = set()  # parts of the index to redo with it; None: all
-        self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
+        # What stages made, reused while their inputs are unchanged (units, figures, figure pages),
+        # and the last build's source digests.
+        self.model_stages, self.plan_stages = ModelStages(), PlanStages()
+        self.last_digests: _Digests | None = None
         # `serve` keeps the last good build in memory: an edit of news bodies or summaries then
         # re-plans nothing (see `delta`); `live` also compiles the templates once and keeps them.
         self.live = False
@@ -267,7 +272,7 @@ class Builder:
         escaping_links(self.source, tree)
         if tree:  # before loading: a link out of the sources is never followed
             raise BuildFailed(tree)
-        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
+        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.model_stages)
         problems = site.problems
         problems.items[:0] = tree.items  # its warnings (links in a loop)
         if not _check_readable(sorted(p for folder in theme_dirs(site) for p in folder.rglob("*") if p.is_file()),
@@ -276,7 +281,7 @@ class Builder:
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
-        planned = plan_pages(site, theme_static(site), problems, self.memo)
+        planned = plan_pages(site, theme_static(site), problems, self.plan_stages)
         for entry in planned:
             try:
                 if not isinstance(entry, SearchIndex):
@@ -352,7 +357,7 @@ class Builder:
         problems = site.problems
         check_output(self.output, self.source)
 
-        digests = _Digests(self.source, self.cache, pseudo_digests(site), self.memo.get("digests"))
+        digests = _Digests(self.source, self.cache, pseudo_digests(site), self.last_digests)
         base = f"{code_version()}|{_theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
         if self.portable:  # kept out of the key otherwise: a normal build's keys stay as they were
             base += "|portable"
@@ -395,7 +400,7 @@ class Builder:
                         or (path == SEARCH_KEY and not self.defer_search):
                     new_manifest.entries[path] = value
         self.cache.set_manifest(self.output, new_manifest)
-        self.memo["digests"] = digests
+        self.last_digests = digests
         complete = self.pending_search is None
         self.cache.set_last_build(self.output, (stamp if complete else "", site.next_scheduled,
                                                 list(problems.items), sum(1 for e in planned if isinstance(e, PlannedPage)),
@@ -450,7 +455,7 @@ class Builder:
         loaded = load_some_items(paths, self.source, site.config, site.units, problems, self.cache, site.media)
         if problems.errors:
             raise BuildFailed(problems)
-        swap: dict[int, Any] = {}
+        swap: dict[str, Any] = {}
         new_problems = site.problems
         changed_names: dict[str, str] = {}
         for path, item in loaded.items():
@@ -463,21 +468,28 @@ class Builder:
                     return None
                 changed_names[shown(item)] = shown_digest(item)  # a new title or summary in lists
             changed_names[rel] = self.cache.digest(path)
-            swap[id(old)] = item
+            swap[rel] = item
             new_problems = delta.replace_warnings(new_problems, parsed.warnings,
                                                   [w for w in problems.items if w.path == problems.where(path)])
-        new_site = delta.swap_items(site, swap, new_problems)
+        # The same assembly and plan as a full build's, with the edited items; the figures, their
+        # pages and the units are reused (`stages`). The warnings are the last build's with the
+        # edited items' own replaced: nothing else that warns has changed.
+        if site.parts is None:
+            return None
+        parts = dataclasses.replace(site.parts, items=tuple(swap.get(i.rel, i) for i in site.parts.items))
+        new_site = dataclasses.replace(
+            assemble_site(parts, site.now, Problems(root=self.source), self.cache, self.model_stages),
+            problems=new_problems)
+        planned = plan_pages(new_site, theme_static(new_site), Problems(root=self.source), self.plan_stages)
+        files: list[Planned] = [e for e in planned if not isinstance(e, SearchIndex)]
+        same, deps_same = delta.same_places(snap.files, files, snap.dependents(set(swap) | {shown(i) for i in swap.values()}))
+        if not same:
+            return None
         digests = _Digests.after_edit(snap.digests, changed_names)
 
-        files = list(snap.files)
         keys = dict(snap.keys)
         manifest = self.cache.manifest(self.output)
         todo: list[Planned] = []
-        # Every page holding one of the items gets the new one, even a page it does not change
-        # (a list, after a body edit): a later edit of its summary re-renders that list.
-        holders = {*rels.values(), *(shown(i) for i in loaded.values() if i is not None)}
-        for position in snap.dependents(holders):
-            files[position] = delta.remap(files[position], swap)
         for position in snap.dependents(changed_names):
             entry = files[position]
             keys[entry.path] = _key(entry, snap.base, digests)
@@ -504,9 +516,9 @@ class Builder:
         self.cache.set_last_build(self.output, (stamp if self.pending_search is None else "", new_site.next_scheduled,
                                                 list(new_problems.items), snap.pages,
                                                 _names_digest(p for p in manifest.entries if not p.startswith("@"))))
-        self.memo["digests"] = digests
+        self.last_digests = digests
         self.snapshot = dataclasses.replace(snap, site=new_site, files=files, keys=keys, digests=digests, stats=stats,
-                                            env=env)
+                                            env=env, index=snap.index if deps_same else None)
         if self.pending_search is not None and not self.defer_search:
             search_seconds = self._index_search()  # the lock is held already
         else:
