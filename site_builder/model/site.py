@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..base.cache import BuildCache
+from ..base.cache import BuildCache, digest_bytes
 from ..base.errors import BuildFailed, Problems
 from ..base.vietnamese import slugify, sort_key
 from ..load.config import SiteConfig, load_config
@@ -126,12 +126,13 @@ def _warn_near_terms(terms: list[Term], kind: str, line_key: str, problems: Prob
 
 
 def _figures_key(parts: SiteParts, items: list[Item], cache: BuildCache | None) -> str:
-    """What records and totals are made from: data files, metrics, units, and items' figures."""
+    """What records and totals are made from: data files, metrics, units, and items' figures (the
+    same with or without a cache: file digests either way)."""
     h = hashlib.sha256(parts.config.root_unit.encode())
     for rel in ("metrics.yaml", "units.yaml", *parts.data_files):
         path = parts.source / rel
         h.update(rel.encode())
-        h.update((cache.digest(path) if cache is not None else path.read_bytes().hex()).encode()
+        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
                  if path.is_file() else b"-")
     for item in sorted(items, key=lambda i: i.rel):
         if item.figures is not None:
