@@ -237,7 +237,8 @@ class Builder:
         self.model_stages, self.plan_stages = ModelStages(), PlanStages()
         self.last_digests: _Digests | None = None
         # `serve` keeps the last good build in memory: an edit of news bodies or summaries then
-        # re-plans nothing (see `delta`); `live` also compiles the templates once and keeps them.
+        # reads only those files and keys again only what depends on them (see `delta`); `live`
+        # also compiles the templates once and keeps them.
         self.live = False
         self.snapshot: delta.Snapshot | None = None
         self._unsaved = False  # the cache is written after the search index in a live build
@@ -476,7 +477,7 @@ class Builder:
         # edited items' own replaced: nothing else that warns has changed.
         if site.parts is None:
             return None
-        parts = dataclasses.replace(site.parts, items=tuple(swap.get(i.rel, i) for i in site.parts.items))
+        parts = site.parts.with_items(swap)
         new_site = dataclasses.replace(
             assemble_site(parts, site.now, Problems(root=self.source), self.cache, self.model_stages),
             problems=new_problems)

@@ -7,9 +7,10 @@ edit, with the edited items in the parts).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..base.cache import BuildCache, digest_bytes
 from ..base.errors import BuildFailed, Problems
 from ..base.vietnamese import slugify, sort_key
 from ..load.config import SiteConfig, load_config
-from ..load.content import Item, Page, load_items, load_pages
+from ..load.content import Item, Page, load_items, load_pages, placement_fields
 from ..load.media_check import check_media
 from ..load.metrics import MetricRegistry, load_metrics
 from ..load.records import Record, load_records
@@ -53,6 +54,31 @@ class SiteParts:
     pages: tuple[Page, ...]
     data_files: tuple[str, ...]
     include_drafts: bool = False
+    # A digest of what of the items decides the Site but for their own content (`_layout_of`):
+    # computed when empty; `with_items` keeps it for items laid out the same.
+    layout: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.layout:
+            h = hashlib.sha256()
+            for item in self.items:
+                h.update(repr(_layout_of(item)).encode())
+            object.__setattr__(self, "layout", h.hexdigest())
+
+    def with_items(self, new: Mapping[str, Item]) -> SiteParts:
+        """The same parts with some items (by file) replaced; the layout digest is kept when each
+        new item is laid out as the one it replaces, made again otherwise."""
+        old = {i.rel: i for i in self.items if i.rel in new}
+        same = old.keys() == new.keys() and all(_layout_of(old[rel]) == _layout_of(item) for rel, item in new.items())
+        return dataclasses.replace(self, items=tuple(new.get(i.rel, i) for i in self.items),
+                                   layout=self.layout if same else "")
+
+
+def _layout_of(item: Item) -> tuple[object, ...]:
+    """What of an item decides where it is and what the Site says of it, all but its content:
+    its placement, the lines that warnings about its terms cite, its title when it has figures."""
+    return (placement_fields(item), item.line_of("category"), item.line_of("tags"),
+            item.title if item.figures is not None else None)
 
 
 @dataclass(frozen=True)
@@ -78,6 +104,7 @@ class Site:
     problems: Problems = field(compare=False, default_factory=Problems)
     namesakes: frozenset[str] = frozenset()  # former units shown with their end date (unit_names.py)
     figures_key: str = field(compare=False, default="")  # what the figures were made from (`_figures_key`)
+    assembly_key: str = field(compare=False, default="")  # what all but items' content was made from
     parts: SiteParts | None = field(compare=False, default=None, repr=False)  # to assemble again (`serve`)
 
     def local_year(self, item: Item) -> int:
@@ -195,7 +222,70 @@ def assemble_site(parts: SiteParts, now: datetime, problems: Problems, cache: Bu
     """The `Site` of sources read: items published by `now` (all with `include_drafts`), newest
     first, their terms, units and years, and the figures (reused from `stages` while the inputs of
     `_figures_key` are unchanged). Warnings go to `problems`; raises `BuildFailed` on errors in
-    the figures. The same parts give an equal Site."""
+    the figures. The same parts give an equal Site.
+
+    With `stages`, a Site assembled from parts laid out the same (`SiteParts.layout`, the same
+    settings, units, metrics and data files, the same `now`) is reused, with the items of the new
+    parts in it: `serve`'s edit of a body or summary costs what the edited items cost."""
+    before = len(problems.items)
+    key = _assembly_key(parts, now, cache) if stages is not None else ""
+    if stages is not None:
+        kept = stages.assembly.get(key, problems)
+        if kept is not None:
+            return stages.assembly.put(key, _with_items_of(kept, parts, problems), stages.assembly.said)
+    site = _assemble(parts, now, problems, cache, stages, key)
+    if stages is not None:
+        stages.assembly.put(key, site, tuple(problems.items[before:]))
+    return site
+
+
+def _assembly_key(parts: SiteParts, now: datetime, cache: BuildCache | None) -> str:
+    """What a Site is assembled from, but the content of items and pages: the items' layout, the
+    settings, units, metrics and data files, `now` and whether drafts are in."""
+    h = hashlib.sha256(f"{parts.layout}|{now.isoformat()}|{parts.include_drafts}|{parts.media}".encode())
+    for rel in ("site.yaml", "units.yaml", "metrics.yaml", *parts.data_files):
+        path = parts.source / rel
+        h.update(rel.encode())
+        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
+                 if path.is_file() else b"-")
+    return h.hexdigest()
+
+
+def _with_items_of(kept: Site, parts: SiteParts, problems: Problems) -> Site:
+    """A Site assembled from parts laid out as `parts` are, with the items of `parts` and its
+    pages: only the lists holding an item that is not the one kept are made again."""
+    assert kept.parts is not None
+    swapped = _replaced(kept.parts.items, parts.items)  # the kept item → the one of `parts`
+
+    def swap(seq: tuple[Item, ...]) -> tuple[Item, ...]:
+        return seq if swapped.keys().isdisjoint(seq) else tuple(swapped.get(i, i) for i in seq)
+
+    reached = {u for i in swapped.values() for unit in i.units for u in (unit, *parts.units.ancestors(unit))}
+    return dataclasses.replace(
+        kept, config=parts.config, units=parts.units, metrics=parts.metrics,
+        items=swap(kept.items),
+        pages=tuple(sorted(parts.pages, key=lambda p: (p.order, sort_key(p.title)))),
+        categories=tuple(_term_with(t, swap) for t in kept.categories) if swapped else kept.categories,
+        tags=tuple(_term_with(t, swap) for t in kept.tags) if swapped else kept.tags,
+        news_by_unit={u: swap(news) if u in reached else news for u, news in kept.news_by_unit.items()},
+        problems=problems, parts=parts)
+
+
+def _replaced(before: tuple[Item, ...], after: tuple[Item, ...]) -> dict[Item, Item]:
+    """Each item of `before` that `after` has another item for (of the same file), to that one."""
+    if len(before) == len(after) and all(a is b or a.rel == b.rel for a, b in zip(before, after)):
+        return {a: b for a, b in zip(before, after) if a is not b}
+    now = {i.rel: i for i in after}
+    return {a: now[a.rel] for a in before if a.rel in now and now[a.rel] is not a}
+
+
+def _term_with(term: Term, swap: Callable[[tuple[Item, ...]], tuple[Item, ...]]) -> Term:
+    items = swap(term.items)
+    return term if items is term.items else dataclasses.replace(term, items=items)
+
+
+def _assemble(parts: SiteParts, now: datetime, problems: Problems, cache: BuildCache | None,
+              stages: ModelStages | None, assembly_key: str) -> Site:
     config, units = parts.config, parts.units
     items = [
         item for item in parts.items
@@ -246,5 +336,6 @@ def assemble_site(parts: SiteParts, now: datetime, problems: Problems, cache: Bu
         problems=problems,
         namesakes=namesakes(units),
         figures_key=key,
+        assembly_key=assembly_key,
         parts=parts,
     )

@@ -7,6 +7,7 @@ pages in `figure_pages`; the names other stages use are importable from here too
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from .planned import (
     shown_only,
 )
 from .search import search_entries
-from .stages import PlanStages
+from .stages import Plan, PlanStages
 from .urls import (
     NOT_IN_SITEMAP,
     RESERVED,
@@ -63,7 +64,28 @@ __all__ = [  # what other stages and the tests import from here
 def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
                stages: PlanStages | None = None) -> list[Planned]:
     """Every output file of the site, in a stable order; path collisions are errors. With
-    `stages` (`serve`), the parts that depend on the figures only are reused while they are unchanged."""
+    `stages` (`serve`), the parts that depend on the figures only are reused while they are unchanged,
+    and the whole plan while only the content of items changed (`stages.Plan`)."""
+    theme_problems = Problems(root=problems.root)
+    static = [] if theme_static is None else theme_files(theme_static, theme_static.parent, theme_problems)
+    key = ""
+    if stages is not None and site.assembly_key:
+        pages = [(pg.rel, pg.title, pg.summary, pg.slug, pg.order, pg.body_html) for pg in site.pages]
+        key = hashlib.sha256(repr((site.assembly_key, pages, str(theme_static), static)).encode()).hexdigest()
+        kept = stages.plan.get(key)
+        files = kept.with_items_of(site) if kept is not None and not theme_problems.errors else None
+        if files is not None:
+            problems.extend(theme_problems)  # the only warnings a plan gives: the rest are errors
+            stages.plan.put(key, Plan(site, tuple(files)))
+            return files
+    planned = _plan(site, theme_static, static, theme_problems, problems, stages)
+    if stages is not None and key and not problems.errors:
+        stages.plan.put(key, Plan(site, tuple(planned)))
+    return planned
+
+
+def _plan(site: Site, theme_static: Path | None, static: list[Path], theme_problems: Problems,
+          problems: Problems, stages: PlanStages | None) -> list[Planned]:
     p = Planner(site, problems)
     items = site.items
     all_shown = [shown(i) for i in items]
@@ -132,8 +154,9 @@ def plan_pages(site: Site, theme_static: Path | None, problems: Problems,
 
     for rel in site.media:
         p.out.append(CopiedFile(rel, site.config.source / rel, frozenset({rel}), rel))
+    problems.extend(theme_problems)
     if theme_static is not None:
-        for path in theme_files(theme_static, theme_static.parent, problems):
+        for path in static:
             rel = "static/" + path.relative_to(theme_static).as_posix()
             p.out.append(CopiedFile(rel, path, frozenset(), rel))
 
