@@ -140,3 +140,41 @@ def test_the_fast_path_plans_the_edited_item_into_every_page_holding_it(tmp_path
                 if getattr(x, "rel", None) == NO_FIGURES:
                     assert x is new, entry.path
     assert _shape(snap.site) == _shape(load_site(source, now=NOW))
+
+
+def _context_shape(value: object) -> object:
+    if isinstance(value, Item):
+        return ("item", value.rel, value.body_html, value.summary, value.title)
+    if isinstance(value, (list, tuple)):
+        return [_context_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _context_shape(v) for k, v in value.items()}
+    return repr(value) if isinstance(value, (str, int, type(None))) else type(value).__name__
+
+
+def test_a_kept_site_and_plan_with_an_edited_item_are_what_a_full_assembly_and_plan_make(tmp_path: Path) -> None:
+    """An edit of an item's content (not of its place) reuses the assembled Site and the plan,
+    with the new item in every list and page that holds it: as if made anew."""
+    source = _copy(tmp_path)
+    cache, model, plan = BuildCache(None), ModelStages(), PlanStages()
+    site = load_site(source, now=NOW, cache=cache, stages=model)
+    plan_pages(site, None, site.problems, plan)
+    path = source / NO_FIGURES
+    path.write_text(path.read_text("utf-8").replace("  - Hoàng Lan\n", "  - Hoàng Lan Anh\n", 1)
+                    + "\nMột đoạn mới.\n", "utf-8")
+    again = load_site(source, now=NOW, cache=cache, stages=model)
+    assert model.assembly.value is again and again.assembly_key == site.assembly_key  # reused
+    fresh = load_site(source, now=NOW)
+    assert _shape(again) == _shape(fresh)
+    edited = next(i for i in again.items if i.rel == NO_FIGURES)
+    assert "Một đoạn mới." in edited.body_html and edited.authors == ("Hoàng Lan Anh",)
+    for holder in (again.items, *(t.items for t in (*again.categories, *again.tags)), *again.news_by_unit.values()):
+        assert all(i is edited for i in holder if i.rel == NO_FIGURES)
+    kept_plan = plan_pages(again, None, Problems(), plan)
+    assert plan.plan.value is not None and plan.plan.value.site is again
+    full_plan = plan_pages(fresh, None, Problems())
+    assert [e.path for e in kept_plan] == [e.path for e in full_plan]
+    for a, b in zip(kept_plan, full_plan):
+        assert a.deps == b.deps, a.path
+        if isinstance(a, PlannedPage):
+            assert isinstance(b, PlannedPage) and _context_shape(a.context) == _context_shape(b.context), a.path
