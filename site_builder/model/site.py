@@ -43,7 +43,8 @@ class Term:
 class SiteParts:
     """Every source of one build as read, before `assemble_site` puts them together: all news
     items (drafts and scheduled ones too), the pages (drafts only with `include_drafts`), the
-    media and data files (paths relative to `source`)."""
+    media and data files (paths relative to `source`). Replace items with `with_items`, which
+    keeps `layout` right (`dataclasses.replace` would keep the old one: pass layout="" with it)."""
 
     source: Path
     config: SiteConfig
