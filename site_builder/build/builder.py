@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -23,11 +22,13 @@ from ..base.cache import BuildCache, LastBuild, Manifest, cache_folder, code_ver
 from ..base.errors import BuildFailed, Problems
 from ..load.sources import check_published_names, escaping_links
 from ..model.site import Site, load_site
+from ..model.stages import ModelStages
 from ..plan.pages import (
     CopiedFile,
     GeneratedFile,
     Planned,
     PlannedPage,
+    PlanStages,
     SearchIndex,
     moved_items,
     plan_pages,
@@ -84,7 +85,10 @@ class Builder:
         self.jobs = jobs or default_jobs()
         self.cache = BuildCache(cache_folder(source) if use_cache else None)
         self.search = SearchStage(source, output, self.cache, deferred=defer_search)
-        self.memo: dict[str, Any] = {}  # totals and figure summaries, reused while figures are unchanged
+        # What stages made, reused while their inputs are unchanged (units, figures, figure pages,
+        # and for `serve` the assembled site and its plan), and the last build's source digests.
+        self.model_stages, self.plan_stages = ModelStages(), PlanStages()
+        self.last_digests: Digests | None = None
         self._unsaved = False  # the cache is written after the search index in a live build
         self.addresses_from = self.cache  # where the addresses of the last builds are read (moved items)
 
@@ -113,7 +117,7 @@ class Builder:
         escaping_links(self.source, tree)
         if tree:  # before loading: a link out of the sources is never followed
             raise BuildFailed(tree)
-        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.memo)
+        site = load_site(self.source, self.include_drafts, now, self.cache, self.jobs, self.model_stages)
         problems = site.problems
         problems.items[:0] = tree.items  # its warnings (links in a loop)
         if not check_readable(sorted(p for folder in theme_dirs(site) for p in folder.rglob("*") if p.is_file()),
@@ -122,7 +126,7 @@ class Builder:
         check_theme(site, problems)
         if problems:
             raise BuildFailed(problems)
-        planned = plan_pages(site, theme_static(site), problems, self.memo)
+        planned = plan_pages(site, theme_static(site), problems, self.plan_stages)
         for entry in planned:
             try:
                 if not isinstance(entry, SearchIndex):
@@ -137,14 +141,6 @@ class Builder:
         if not self.include_drafts:
             moved_items(site, planned, self.addresses_from.published(self.output), problems)
         return site, planned
-
-    def _last_digests(self) -> Digests | None:
-        """The source digests of the last build in this process (kept in `memo`)."""
-        last = self.memo.get("digests")
-        return last if isinstance(last, Digests) else None
-
-    def _keep_digests(self, digests: Digests) -> None:
-        self.memo["digests"] = digests
 
     def _after_wait(self) -> None:
         """Once the lock is held: if another process saved the cache since this one read it (a
@@ -183,7 +179,7 @@ class Builder:
         problems = site.problems
         check_output(self.output, self.source)
 
-        digests = Digests(self.source, self.cache, pseudo_digests(site), self._last_digests())
+        digests = Digests(self.source, self.cache, pseudo_digests(site), self.last_digests)
         base = f"{code_version()}|{theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
         if self.portable:  # kept out of the key otherwise: a normal build's keys stay as they were
             base += "|portable"
@@ -200,7 +196,7 @@ class Builder:
                                  for e in todo.files})
         self.search.record(new_manifest, manifest, written.bundle)
         self.cache.set_manifest(self.output, new_manifest)
-        self._keep_digests(digests)
+        self.last_digests = digests
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
         self._record(stamp, site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space

@@ -5,16 +5,17 @@ still has the same placement (`content.placement_fields`: address, date, units, 
 draft flag, images, figures), no page appears, disappears or moves: only the pages depending on
 those files can change — for a body edit their article pages, the feeds that carry them and the
 search index; for a new title or summary also the lists, archives and neighbours that show it
-(through the `@shown:` pseudo-source). The new `Site` is the last one with those items swapped
-in; only the planned files depending on them are keyed again. Anything else — a file added or
-removed, a new date, tag or slug, a unit, a record, a template, the settings — takes the full
-path, which re-plans the whole site. tests/test_incremental.py checks both against clean builds.
+(through the `@shown:` pseudo-source). The new `Site` is assembled from the last one's parts with
+those items replaced (`model.site.assemble_site`) and planned again (`plan_pages`, reusing the
+figure pages); only the planned files depending on the edited items are keyed again. Anything
+else — a file added or removed, a new date, tag or slug, a unit, a record, a template, the
+settings — takes the full path, and so does a plan whose files are not where the last one's
+were (`same_places`). tests/test_incremental.py checks both against clean builds.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,9 @@ from typing import Any
 import jinja2
 
 from ..base.errors import Problems, SourceError
-from ..load.content import Item
 from ..load.sources import Trouble, walk_files
-from ..model.site import Site, Term
-from ..plan.pages import Planned, PlannedPage, SearchIndex
+from ..model.site import Site
+from ..plan.pages import Planned, SearchIndex
 
 NEWS_SUFFIXES = (".md", ".markdown")
 Stats = dict[str, tuple[int, int, int]]
@@ -101,42 +101,13 @@ def _ignored(path: str, source: Path, news: str) -> bool:
     return path.startswith(news) and not path.lower().endswith(NEWS_SUFFIXES)
 
 
-def swap_items(site: Site, swap: dict[int, Item], problems: Problems) -> Site:
-    """The same site with some items replaced (by identity of the old ones) and new problems.
-    Their units, category and tags are unchanged, so only the lists holding them are rebuilt."""
-    olds = [i for i in site.items if id(i) in swap]
-    units = {u for i in olds for unit in i.units for u in (unit, *site.units.ancestors(unit))}
-    names = {n for i in olds for n in (i.category, *i.tags) if n}
-
-    def items(seq: tuple[Item, ...]) -> tuple[Item, ...]:
-        return tuple(swap.get(id(i), i) for i in seq)
-
-    def terms(seq: tuple[Term, ...]) -> tuple[Term, ...]:
-        return tuple(dataclasses.replace(t, items=items(t.items)) if any(id(i) in swap for i in t.items) else t
-                     for t in seq)
-
-    return dataclasses.replace(
-        site, items=items(site.items),
-        categories=terms(site.categories) if names else site.categories,
-        tags=terms(site.tags) if names else site.tags,
-        news_by_unit={unit: items(news) if unit in units else news for unit, news in site.news_by_unit.items()},
-        problems=problems,
-    )
-
-
-def remap(entry: Planned, swap: dict[int, Item]) -> Planned:
-    """A planned page whose context holds the new items instead of the old ones."""
-    if not isinstance(entry, PlannedPage):
-        return entry
-    return dataclasses.replace(entry, context={k: _swapped(v, swap) for k, v in entry.context.items()})
-
-
-def _swapped(value: Any, swap: dict[int, Item]) -> Any:
-    if isinstance(value, Item):
-        return swap.get(id(value), value)
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Item) for v in value):
-        return type(value)(swap.get(id(v), v) if isinstance(v, Item) else v for v in value)
-    return value
+def same_places(old: Sequence[Planned], new: Sequence[Planned], positions: Iterable[int]) -> tuple[bool, bool]:
+    """Whether a new plan has the same files at the same places as the last (the paths, in plan
+    order), and whether the files at `positions` (those holding the edited items: no other can
+    change) still depend on the same sources."""
+    if len(old) != len(new) or any(a.path != b.path for a, b in zip(old, new)):
+        return False, False
+    return True, all(old[p].deps is new[p].deps or old[p].deps == new[p].deps for p in positions)
 
 
 def replace_warnings(problems: Problems, old: list[SourceError], new: list[SourceError]) -> Problems:

@@ -22,9 +22,9 @@ from ..build.keys import Digests, key, names_digest
 from ..build.rendering import render_changed
 from ..load.content import Item, listing_fields, load_some_items, placement_fields
 from ..load.markdown_render import warm_up as markdown_warm_up
-from ..model.site import Site
-from ..plan.pages import Planned, shown, shown_digest
-from ..render.environment import bind_site, make_environment, warm_up
+from ..model.site import Site, assemble_site
+from ..plan.pages import Planned, SearchIndex, plan_pages, shown, shown_digest
+from ..render.environment import bind_site, make_environment, theme_static, warm_up
 from ..write.in_place import write_many_in_place
 from ..write.lock import LOCK_WAIT
 from ..write.output import WriteReport
@@ -32,13 +32,14 @@ from ..write.output import WriteReport
 
 @dataclass(frozen=True)
 class _Edit:
-    """Edited news items that keep their place: the site with them swapped in (by identity of the
-    old ones), the names whose digest changed, and the names of every page holding them."""
+    """Edited news items that keep their place: the site assembled and planned again with them
+    (`assemble_site`, `plan_pages`, reusing what the stages kept), its files, and the names
+    whose digest changed."""
 
     site: Site
-    swap: dict[int, Item]
+    files: list[Planned]
     names: dict[str, str]
-    holders: set[str]
+    deps_same: bool  # the pages holding the edited items depend on the same sources as before
 
 
 class LiveBuilder(Builder):
@@ -103,14 +104,10 @@ class LiveBuilder(Builder):
         if edit is None:
             return None
         digests = Digests.after_edit(snap.digests, edit.names)
-        files = list(snap.files)
+        files = edit.files
         keys = dict(snap.keys)
         manifest = self.cache.manifest(self.output)
         todo: list[Planned] = []
-        # Every page holding one of the items gets the new one, even a page it does not change
-        # (a list, after a body edit): a later edit of its summary re-renders that list.
-        for position in snap.dependents(edit.holders):
-            files[position] = delta.remap(files[position], edit.swap)
         for position in snap.dependents(edit.names):
             entry = files[position]
             keys[entry.path] = key(entry, snap.base, digests)
@@ -135,7 +132,7 @@ class LiveBuilder(Builder):
             names_digest(p for p in manifest.entries if not p.startswith("@"))))
         self._keep_digests(digests)
         self.snapshot = dataclasses.replace(snap, site=edit.site, files=files, keys=keys, digests=digests, stats=stats,
-                                            env=env)
+                                            env=env, index=snap.index if edit.deps_same else None)
         search_seconds = 0.0
         if self.search.pending is not None and not self.search.deferred:
             search_seconds = self._index_search()  # the lock is held already
@@ -146,8 +143,8 @@ class LiveBuilder(Builder):
                            tuple(sorted(path for path, _ in changed)), fast=True)
 
     def _edited(self, snap: delta.Snapshot, paths: list[Path]) -> _Edit | None:
-        """The edited items loaded again and swapped into the last site; None when one of them
-        moved, is new, or changed what figure pages cite (the full path then)."""
+        """The edited items loaded again, and the site assembled and planned with them; None when
+        one of them moved, is new, or changed what figure pages cite (the full path then)."""
         site = snap.site
         by_rel = {i.rel: i for i in site.items}
         rels = {path: path.relative_to(self.source).as_posix() for path in paths}
@@ -156,7 +153,7 @@ class LiveBuilder(Builder):
         loaded = load_some_items(paths, self.source, site.config, site.units, problems, self.cache, site.media)
         if problems.errors:
             raise BuildFailed(problems)
-        swap: dict[int, Item] = {}
+        edited: dict[str, Item] = {}
         new_problems = site.problems
         changed_names: dict[str, str] = {}
         for path, item in loaded.items():
@@ -169,8 +166,19 @@ class LiveBuilder(Builder):
                     return None
                 changed_names[shown(item)] = shown_digest(item)  # a new title or summary in lists
             changed_names[rel] = self.cache.digest(path)
-            swap[id(old)] = item
+            edited[rel] = item
             new_problems = delta.replace_warnings(new_problems, parsed.warnings,
                                                   [w for w in problems.items if w.path == problems.where(path)])
-        holders = {*rels.values(), *(shown(i) for i in loaded.values() if i is not None)}
-        return _Edit(delta.swap_items(site, swap, new_problems), swap, changed_names, holders)
+        if site.parts is None:
+            return None
+        # The same assembly and plan as a full build's; the warnings are the last build's with the
+        # edited items' own replaced (nothing else that warns has changed).
+        new_site = dataclasses.replace(
+            assemble_site(site.parts.with_items(edited), site.now, Problems(root=self.source), self.cache,
+                          self.model_stages),
+            problems=new_problems)
+        planned = plan_pages(new_site, theme_static(new_site), Problems(root=self.source), self.plan_stages)
+        files = [e for e in planned if not isinstance(e, SearchIndex)]
+        holders = {*edited, *(shown(i) for i in edited.values())}
+        same, deps_same = delta.same_places(snap.files, files, snap.dependents(holders))
+        return _Edit(new_site, files, changed_names, deps_same) if same else None

@@ -1,29 +1,32 @@
 """The frozen `Site`: everything loaded and checked, ready to be planned into pages.
 
 `load_site` runs the loading half of the pipeline (config → sources → items and units) and
-either returns a `Site` or raises `BuildFailed` with every problem found.
+either returns a `Site` or raises `BuildFailed` with every problem found: it reads every source
+into `SiteParts`, and `assemble_site` makes the `Site` of them (`serve` assembles again after an
+edit, with the edited items in the parts).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from ..base.cache import BuildCache
+from ..base.cache import BuildCache, digest_bytes
 from ..base.errors import BuildFailed, Problems
 from ..base.vietnamese import slugify, sort_key
 from ..load.config import SiteConfig, load_config
-from ..load.content import Item, Page, load_items, load_pages
+from ..load.content import Item, Page, load_items, load_pages, placement_fields
 from ..load.media_check import check_media
 from ..load.metrics import MetricRegistry, load_metrics
 from ..load.records import Record, load_records
 from ..load.sources import find_files
 from ..load.unit_names import namesakes
 from ..load.units import UnitRegistry, load_units, near_ids, unit_hint
+from .stages import Figures, ModelStages
 from .totals import ShortfallWarning, Totals, build_totals
 
 
@@ -34,6 +37,49 @@ class Term:
     slug: str
     name: str
     items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class SiteParts:
+    """Every source of one build as read, before `assemble_site` puts them together: all news
+    items (drafts and scheduled ones too), the pages (drafts only with `include_drafts`), the
+    media and data files (paths relative to `source`). Replace items with `with_items`, which
+    keeps `layout` right (`dataclasses.replace` would keep the old one: pass layout="" with it)."""
+
+    source: Path
+    config: SiteConfig
+    units: UnitRegistry
+    metrics: MetricRegistry
+    media: tuple[str, ...]
+    items: tuple[Item, ...]
+    pages: tuple[Page, ...]
+    data_files: tuple[str, ...]
+    include_drafts: bool = False
+    # A digest of what of the items decides the Site but for their own content (`_layout_of`):
+    # computed when empty; `with_items` keeps it for items laid out the same.
+    layout: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.layout:
+            h = hashlib.sha256()
+            for item in self.items:
+                h.update(repr(_layout_of(item)).encode())
+            object.__setattr__(self, "layout", h.hexdigest())
+
+    def with_items(self, new: Mapping[str, Item]) -> SiteParts:
+        """The same parts with some items (by file) replaced; the layout digest is kept when each
+        new item is laid out as the one it replaces, made again otherwise."""
+        old = {i.rel: i for i in self.items if i.rel in new}
+        same = old.keys() == new.keys() and all(_layout_of(old[rel]) == _layout_of(item) for rel, item in new.items())
+        return dataclasses.replace(self, items=tuple(new.get(i.rel, i) for i in self.items),
+                                   layout=self.layout if same else "")
+
+
+def _layout_of(item: Item) -> tuple[object, ...]:
+    """What of an item decides where it is and what the Site says of it, all but its content:
+    its placement, the lines that warnings about its terms cite, its title when it has figures."""
+    return (placement_fields(item), item.line_of("category"), item.line_of("tags"),
+            item.title if item.figures is not None else None)
 
 
 @dataclass(frozen=True)
@@ -58,6 +104,9 @@ class Site:
     now: datetime
     problems: Problems = field(compare=False, default_factory=Problems)
     namesakes: frozenset[str] = frozenset()  # former units shown with their end date (unit_names.py)
+    figures_key: str = field(compare=False, default="")  # what the figures were made from (`_figures_key`)
+    assembly_key: str = field(compare=False, default="")  # what all but items' content was made from
+    parts: SiteParts | None = field(compare=False, default=None, repr=False)  # to assemble again (`serve`)
 
     def local_year(self, item: Item) -> int:
         return item.date.astimezone(self.config.timezone).year
@@ -104,14 +153,14 @@ def _warn_near_terms(terms: list[Term], kind: str, line_key: str, problems: Prob
                           f'Nếu là một, hãy sửa thành "{other.name}".')
 
 
-def _figures_key(source: Path, items: list[Item], cache: BuildCache | None, root_unit: str) -> str:
-    """What records and totals are made from: data files, metrics, units, and items' figures."""
-    h = hashlib.sha256(root_unit.encode())
-    for rel in ("metrics.yaml", "units.yaml", *(p.relative_to(source).as_posix()
-                                               for p in find_files(source / "data", (".csv", ".yaml", ".yml")))):
-        path = source / rel
+def _figures_key(parts: SiteParts, items: list[Item], cache: BuildCache | None) -> str:
+    """What records and totals are made from: data files, metrics, units, and items' figures (the
+    same with or without a cache: file digests either way)."""
+    h = hashlib.sha256(parts.config.root_unit.encode())
+    for rel in ("metrics.yaml", "units.yaml", *parts.data_files):
+        path = parts.source / rel
         h.update(rel.encode())
-        h.update((cache.digest(path) if cache is not None else path.read_bytes().hex()).encode()
+        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
                  if path.is_file() else b"-")
     for item in sorted(items, key=lambda i: i.rel):
         if item.figures is not None:
@@ -122,34 +171,35 @@ def _figures_key(source: Path, items: list[Item], cache: BuildCache | None, root
 
 
 def _units(source: Path, problems: Problems, cache: BuildCache | None,
-           memo: dict[str, Any] | None) -> UnitRegistry | None:
-    """units.yaml, parsed again only when it changed (`serve` keeps `memo` between builds)."""
+           stages: ModelStages | None) -> UnitRegistry | None:
+    """units.yaml, parsed again only when it changed (`serve` keeps `stages` between builds)."""
     path = source / "units.yaml"
     try:
-        key = cache.digest(path) if cache is not None and memo is not None else None
+        key = cache.digest(path) if cache is not None and stages is not None else None
     except OSError:
         key = None
-    if key is not None and memo is not None and memo.get("units_key") == key:
-        units, said = memo["units"]
-        problems.items.extend(said)
-        return units
+    if key is not None and stages is not None:
+        kept = stages.units.get(key, problems)
+        if kept is not None:
+            return kept
     before = len(problems.items)
     units = load_units(source, problems)
-    if key is not None and memo is not None and units is not None and not problems.errors:
-        memo["units_key"], memo["units"] = key, (units, problems.items[before:])
+    if key is not None and stages is not None and units is not None and not problems.errors:
+        stages.units.put(key, units, tuple(problems.items[before:]))
     return units
 
 
 def load_site(source: Path, include_drafts: bool = False, now: datetime | None = None,
-              cache: BuildCache | None = None, jobs: int = 1, memo: dict[str, Any] | None = None) -> Site:
+              cache: BuildCache | None = None, jobs: int = 1, stages: ModelStages | None = None) -> Site:
     """Load and check every source under `source`; raise `BuildFailed` listing all errors.
 
     With a cache, unchanged news items and pages are taken from it; with `jobs` > 1, many
-    changed ones are parsed in parallel processes."""
+    changed ones are parsed in parallel processes. Reads every source into `SiteParts`, then
+    `assemble_site`."""
     problems = Problems(root=source)
     now = now or datetime.now(UTC)
     config = load_config(source, problems)
-    units = _units(source, problems, cache, memo)
+    units = _units(source, problems, cache, stages)
     if config is not None and units is not None and config.root_unit not in units:
         problems.error(source / "site.yaml", config.root_unit_line, f'root_unit "{config.root_unit}" không có trong units.yaml.',
                        unit_hint(config.root_unit, units))
@@ -163,31 +213,99 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     pages = load_pages(source, problems, include_drafts, cache, config)
     if problems:
         raise BuildFailed(problems)
+    data_files = tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml")))
+    parts = SiteParts(source, config, units, metrics, media, tuple(all_items), tuple(pages), data_files, include_drafts)
+    return assemble_site(parts, now, problems, cache, stages)
 
+
+def assemble_site(parts: SiteParts, now: datetime, problems: Problems, cache: BuildCache | None = None,
+                  stages: ModelStages | None = None) -> Site:
+    """The `Site` of sources read: items published by `now` (all with `include_drafts`), newest
+    first, their terms, units and years, and the figures (reused from `stages` while the inputs of
+    `_figures_key` are unchanged). Warnings go to `problems`; raises `BuildFailed` on errors in
+    the figures. The same parts give an equal Site.
+
+    With `stages`, a Site assembled from parts laid out the same (`SiteParts.layout`, the same
+    settings, units, metrics and data files, the same `now`) is reused, with the items of the new
+    parts in it: `serve`'s edit of a body or summary costs what the edited items cost."""
+    before = len(problems.items)
+    key = _assembly_key(parts, now, cache) if stages is not None else ""
+    if stages is not None:
+        kept = stages.assembly.get(key, problems)
+        if kept is not None:
+            return stages.assembly.put(key, _with_items_of(kept, parts, problems), stages.assembly.said)
+    site = _assemble(parts, now, problems, cache, stages, key)
+    if stages is not None:
+        stages.assembly.put(key, site, tuple(problems.items[before:]))
+    return site
+
+
+def _assembly_key(parts: SiteParts, now: datetime, cache: BuildCache | None) -> str:
+    """What a Site is assembled from, but the content of items and pages: the items' layout, the
+    settings, units, metrics and data files, `now` and whether drafts are in."""
+    h = hashlib.sha256(f"{parts.layout}|{now.isoformat()}|{parts.include_drafts}|{parts.media}".encode())
+    for rel in ("site.yaml", "units.yaml", "metrics.yaml", *parts.data_files):
+        path = parts.source / rel
+        h.update(rel.encode())
+        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
+                 if path.is_file() else b"-")
+    return h.hexdigest()
+
+
+def _with_items_of(kept: Site, parts: SiteParts, problems: Problems) -> Site:
+    """A Site assembled from parts laid out as `parts` are, with the items of `parts` and its
+    pages: only the lists holding an item that is not the one kept are made again."""
+    assert kept.parts is not None
+    swapped = _replaced(kept.parts.items, parts.items)  # the kept item → the one of `parts`
+
+    def swap(seq: tuple[Item, ...]) -> tuple[Item, ...]:
+        return seq if swapped.keys().isdisjoint(seq) else tuple(swapped.get(i, i) for i in seq)
+
+    reached = {u for i in swapped.values() for unit in i.units for u in (unit, *parts.units.ancestors(unit))}
+    return dataclasses.replace(
+        kept, config=parts.config, units=parts.units, metrics=parts.metrics,
+        items=swap(kept.items),
+        pages=tuple(sorted(parts.pages, key=lambda p: (p.order, sort_key(p.title)))),
+        categories=tuple(_term_with(t, swap) for t in kept.categories) if swapped else kept.categories,
+        tags=tuple(_term_with(t, swap) for t in kept.tags) if swapped else kept.tags,
+        news_by_unit={u: swap(news) if u in reached else news for u, news in kept.news_by_unit.items()},
+        problems=problems, parts=parts)
+
+
+def _replaced(before: tuple[Item, ...], after: tuple[Item, ...]) -> dict[Item, Item]:
+    """Each item of `before` that `after` has another item for (of the same file), to that one."""
+    if len(before) == len(after) and all(a is b or a.rel == b.rel for a, b in zip(before, after)):
+        return {a: b for a, b in zip(before, after) if a is not b}
+    now = {i.rel: i for i in after}
+    return {a: now[a.rel] for a in before if a.rel in now and now[a.rel] is not a}
+
+
+def _term_with(term: Term, swap: Callable[[tuple[Item, ...]], tuple[Item, ...]]) -> Term:
+    items = swap(term.items)
+    return term if items is term.items else dataclasses.replace(term, items=items)
+
+
+def _assemble(parts: SiteParts, now: datetime, problems: Problems, cache: BuildCache | None,
+              stages: ModelStages | None, assembly_key: str) -> Site:
+    config, units = parts.config, parts.units
     items = [
-        item for item in all_items
-        if include_drafts or (not item.draft and item.date <= now)
+        item for item in parts.items
+        if parts.include_drafts or (not item.draft and item.date <= now)
     ]
     items.sort(key=lambda i: (i.date, i.rel), reverse=True)
-    # `serve` keeps `memo` between builds: an edit that leaves every figure alone reuses the totals.
-    key = _figures_key(source, items, cache, config.root_unit)
-    if memo is not None and memo.get("figures_key") == key:
-        records, totals, shortfalls, said = memo["figures"]
-        problems.items.extend(said)
-    else:
+    key = _figures_key(parts, items, cache)
+    figures = stages.figures.get(key, problems) if stages is not None else None
+    if figures is None:
         before = len(problems.items)
-        records = load_records(source, items, units, metrics, problems)
+        records = load_records(parts.source, items, units, parts.metrics, problems)
         if problems:
             raise BuildFailed(problems)
-        totals, shortfalls = build_totals(records, units, metrics, source, problems)
+        totals, shortfalls = build_totals(records, units, parts.metrics, parts.source, problems)
         if problems:
             raise BuildFailed(problems)
-        if memo is not None:
-            kept = {k: memo[k] for k in ("units_key", "units") if k in memo}
-            memo.clear()
-            memo.update(kept)
-            memo["figures_key"] = key
-            memo["figures"] = (records, totals, shortfalls, problems.items[before:])
+        figures = Figures(records, totals, shortfalls)
+        if stages is not None:
+            stages.figures.put(key, figures, tuple(problems.items[before:]))
 
     news_by_unit: dict[str, list[Item]] = {unit_id: [] for unit_id in units.units}
     for item in items:
@@ -199,25 +317,26 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
         for unit_id in reached:
             news_by_unit[unit_id].append(item)
 
-    site = Site(
+    return Site(
         config=config,
         units=units,
         items=tuple(items),
-        pages=tuple(sorted(pages, key=lambda p: (p.order, sort_key(p.title)))),
+        pages=tuple(sorted(parts.pages, key=lambda p: (p.order, sort_key(p.title)))),
         categories=_terms(items, lambda i: (i.category,) if i.category else (), "chuyên mục", "category", problems),
         tags=_terms(items, lambda i: i.tags, "thẻ", "tags", problems),
-        media=media,
+        media=parts.media,
         news_by_unit={k: tuple(v) for k, v in news_by_unit.items()},
         years=tuple(sorted({i.date.astimezone(config.timezone).year for i in items}, reverse=True)),
         now=now,
-        metrics=metrics,
-        records=records,
-        totals=totals,
-        shortfalls=shortfalls,
-        next_scheduled=min((i.date for i in all_items if not i.draft and i.date > now), default=None),
-        data_files=tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml"))),
+        metrics=parts.metrics,
+        records=figures.records,
+        totals=figures.totals,
+        shortfalls=figures.shortfalls,
+        next_scheduled=min((i.date for i in parts.items if not i.draft and i.date > now), default=None),
+        data_files=parts.data_files,
         problems=problems,
         namesakes=namesakes(units),
+        figures_key=key,
+        assembly_key=assembly_key,
+        parts=parts,
     )
-    return site
-
