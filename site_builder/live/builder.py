@@ -130,7 +130,7 @@ class LiveBuilder(Builder):
         self.cache.set_last_build(self.output, LastBuild(
             stamp if self.search.pending is None else "", edit.site.next_scheduled, tuple(problems.items), snap.pages,
             names_digest(p for p in manifest.entries if not p.startswith("@"))))
-        self._keep_digests(digests)
+        self.last_digests = digests
         self.snapshot = dataclasses.replace(snap, site=edit.site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env, index=snap.index if edit.deps_same else None)
         search_seconds = 0.0
@@ -178,7 +178,7 @@ class LiveBuilder(Builder):
                           self.model_stages),
             problems=new_problems)
         planned = plan_pages(new_site, theme_static(new_site), Problems(root=self.source), self.plan_stages)
-        files = [e for e in planned if not isinstance(e, SearchIndex)]
+        files: list[Planned] = [e for e in planned if not isinstance(e, SearchIndex)]
         holders = {*edited, *(shown(i) for i in edited.values())}
         same, deps_same = delta.same_places(snap.files, files, snap.dependents(holders))
         return _Edit(new_site, files, changed_names, deps_same) if same else None
