@@ -12,7 +12,7 @@ from conftest import SAMPLE
 from site_builder.base.cache import BuildCache
 from site_builder.base.errors import Problems, SourceError
 from site_builder.base.stages import Slot
-from site_builder.build.builder import Builder
+from site_builder.live.builder import LiveBuilder
 from site_builder.load.content import Item
 from site_builder.model.site import Site, assemble_site, load_site
 from site_builder.model.stages import ModelStages
@@ -118,8 +118,7 @@ def test_the_fast_path_plans_the_edited_item_into_every_page_holding_it(tmp_path
     """`serve`'s fast path re-assembles and re-plans: every planned page holding the edited item
     holds the new one, and the planned files are where they were."""
     source = _copy(tmp_path)
-    builder = Builder(source, tmp_path / "out", jobs=1)
-    builder.live = True
+    builder = LiveBuilder(source, tmp_path / "out", jobs=1)
     builder.build(NOW)
     assert builder.snapshot is not None
     paths = [e.path for e in builder.snapshot.files]
