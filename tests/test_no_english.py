@@ -10,7 +10,7 @@ import pytest
 from conftest import tree_bytes
 
 from site_builder.cli.main import main
-from site_builder.plan import search
+from site_builder.write import search_bundle as search
 
 ENGLISH = re.compile(r"\b(field|limit|larger|error|exited|could not|binary|line contains|unexpected|"
                      r"traceback|not found)\b", re.I)

@@ -13,7 +13,7 @@ import pytest
 from conftest import NOW, SAMPLE, tree_bytes
 
 from site_builder.build.builder import Builder
-from site_builder.plan.search import build_search_files
+from site_builder.write.search_bundle import build_search_files
 
 SHM = Path("/dev/shm")
 

@@ -555,7 +555,7 @@ def test_sitemap_is_well_formed_xml(built: tuple[Path, Path, list[SourceError]])
 
 
 def _fragments(bundle: Path) -> list[dict]:
-    """Every Pagefind fragment of the bundle, read as site/search.py `_fragment_ids` reads them."""
+    """Every Pagefind fragment of the bundle, read as write/search_bundle.py `_fragment_ids` reads them."""
     fragments = []
     for path in sorted(bundle.rglob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())

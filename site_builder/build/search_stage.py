@@ -2,7 +2,7 @@
 (`tim-kiem/bo-loc.json`) in the output and in its manifest, and the parts of the index still due.
 
 A build indexes with its pages (`deferred` False), or, in `serve`, leaves the index pending and
-`index_pending` does it right after the pages are written: only the parts (`plan.search.shard_of`)
+`index_pending` does it right after the pages are written: only the parts (`write.search_bundle.shard_of`)
 whose pages changed. The manifest's `SEARCH_KEY` entry says the index on disk is complete.
 """
 from __future__ import annotations
@@ -17,9 +17,16 @@ from ..base.cache import BuildCache, Manifest, cache_folder, digest_bytes
 from ..base.errors import BuildFailed, Problems
 from ..load.sources import walk_files
 from ..plan.pages import SearchIndex
-from ..plan.search import SearchFiles, SearchIndexFailed, build_search_files, bundle_shard, scratch_root, shard_of
 from ..write.in_place import InPlace
 from ..write.output import MARKER
+from ..write.search_bundle import (
+    SearchFiles,
+    SearchIndexFailed,
+    build_search_files,
+    bundle_shard,
+    scratch_root,
+    shard_of,
+)
 
 SEARCH_KEY = "@search"
 FILTERS = "tim-kiem/bo-loc.json"
