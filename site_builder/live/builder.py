@@ -1,6 +1,7 @@
 """`serve`'s builder: the incremental `Builder` kept in memory, with the search index left to
 `index_search` right after the pages, the compiled templates kept, and a fast path for edits of
-news bodies and summaries that re-plans nothing (see `build.delta`)."""
+news bodies and summaries: the site assembled again from the kept stage slots, and only the lists
+and pages holding an edited item planned again (`_fast`)."""
 from __future__ import annotations
 
 import dataclasses

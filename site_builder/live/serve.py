@@ -15,6 +15,7 @@ import mimetypes
 import socket
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from .reporting import Reporting
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., object]
+App = Callable[[Environ, StartResponse], Iterable[bytes]]
 MAX_PATH = 2048  # longer request paths name no file the build writes
 
 
@@ -81,7 +83,7 @@ def _locate(root: Path, path: str) -> tuple[str, Path | None]:
     return "missing", None
 
 
-def make_app(output: Path, state: DevState) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+def make_app(output: Path, state: DevState) -> App:
     """A small WSGI app serving the output folder like a static host, plus the error banner.
     The site is served at "/"; a path under `base_url`'s own path ("/ban-tin/static/style.css",
     as the 404 page links it) is served too, as the host will serve it."""
@@ -198,10 +200,19 @@ class QuietServer(Server):  # type: ignore[misc]  # livereload has no type infor
             logger.propagate = False
 
 
-def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool, reporter: Reporting) -> None:
-    """Serve until Ctrl-C, then return; sources, site templates and the theme are watched, and
-    every rebuild is told through `reporter` (the CLI's). Raises `ServeFailed` when the port
-    cannot be opened (checked before the first build)."""
+@dataclass
+class LiveSession:
+    """A first build done and its port checked: what `serve` and `edit` then serve and watch."""
+
+    dev: DevBuilder
+    state: DevState
+    host: str
+    port: int
+
+
+def start_live(source: Path, output: Path, host: str, port: int, include_drafts: bool,
+               reporter: Reporting) -> LiveSession:
+    """Check the port (raises `ServeFailed` before building), then build and index once."""
     reserved = reserve_port(host, port)
     try:
         state = DevState(_base_path(source))
@@ -211,18 +222,35 @@ def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool
     finally:
         for sock in reserved:
             sock.close()  # the server binds it again (SO_REUSEADDR) right below
-    server = QuietServer(app=make_app(output, state))
+    return LiveSession(dev, state, host, port)
+
+
+def run_live(session: LiveSession, app: App, reporter: Reporting, greeting: str) -> None:
+    """Serve `app` with live reload until Ctrl-C, rebuilding on every change of the sources, the
+    site's templates or the theme; `greeting` is said once the server is about to listen."""
+    dev = session.dev
+    server = QuietServer(app=app)
 
     def on_change() -> None:
         if dev.rebuild():
             IOLoop.current().add_callback(dev.index)
 
+    source = dev.builder.source
     watched = [source, source.parent / "themes", PACKAGE_THEMES]
     for folder in dict.fromkeys(watched):
         if folder.is_dir():
             server.watch(str(folder), on_change, delay=0.05)
-    reporter.say(f"Đang phục vụ tại http://{host}:{port}/ (nhấn Ctrl+C để dừng)")
+    reporter.say(greeting)
     try:
-        server.serve(host=host, port=port, debug=False, open_url_delay=None)  # returns on Ctrl-C
+        server.serve(host=session.host, port=session.port, debug=False, open_url_delay=None)  # returns on Ctrl-C
     except OSError as exc:  # taken between the check and now
-        raise _listen_error(exc, host, port) from None
+        raise _listen_error(exc, session.host, session.port) from None
+
+
+def serve(source: Path, output: Path, host: str, port: int, include_drafts: bool, reporter: Reporting) -> None:
+    """Serve until Ctrl-C, then return; sources, site templates and the theme are watched, and
+    every rebuild is told through `reporter` (the CLI's). Raises `ServeFailed` when the port
+    cannot be opened (checked before the first build)."""
+    session = start_live(source, output, host, port, include_drafts, reporter)
+    run_live(session, make_app(output, session.state), reporter,
+             f"Đang phục vụ tại http://{host}:{port}/ (nhấn Ctrl+C để dừng)")
