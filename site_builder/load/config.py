@@ -25,6 +25,24 @@ class Organisation:
     licence: str = ""
 
 
+EDITOR_BACKENDS = ("github", "gitlab", "gitea")
+_EDITOR_KEYS = ("backend", "repo", "branch", "base_url", "app_id", "folder")
+_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)+")
+
+
+@dataclass(frozen=True)
+class EditorConfig:
+    """`editor:` in site.yaml: the git host the published desk (`admin/`) saves to. `folder` is the
+    source folder's path from the repository's root (default: the source folder's name)."""
+
+    backend: str
+    repo: str
+    branch: str = "main"
+    base_url: str = ""  # a self-hosted GitLab or Gitea
+    app_id: str = ""  # its OAuth application id
+    folder: str = ""
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Settings of one site, checked and typed."""
@@ -40,6 +58,7 @@ class SiteConfig:
     organisation: Organisation
     iframe_hosts: tuple[str, ...] = ()  # hosts whose https:// pages a body may embed in <iframe>
     root_unit_line: int = 1  # where site.yaml names `root_unit`, for the message if no such unit
+    editor: EditorConfig | None = None  # publish the desk in admin/ for this git host
 
     @property
     def base_path(self) -> str:
@@ -72,6 +91,44 @@ def _iframe_hosts(data: LineDict, path: Path, problems: Problems) -> tuple[str, 
             continue
         hosts.setdefault(host, None)
     return tuple(hosts)
+
+
+def _editor(data: LineDict, path: Path, problems: Problems) -> EditorConfig | None:
+    """`editor: {backend: github|gitlab|gitea, repo: owner/name, branch, base_url, app_id, folder}`."""
+    if "editor" not in data:
+        return None
+    block = data.get("editor")
+    example = "Ví dụ: editor: {backend: github, repo: mttq-tinh/ban-tin, branch: main}"
+    if not isinstance(block, LineDict):
+        problems.error(path, data.line_of("editor"), 'mục "editor" phải gồm các dòng "khóa: giá trị".', example)
+        return None
+    errors = len(problems.errors)
+    fields = {key: _text(block, key, path, problems, key in ("backend", "repo")) for key in _EDITOR_KEYS}
+    for key in block:
+        if key not in _EDITOR_KEYS:
+            problems.warn(path, block.line_of(key), f'mục "editor.{key}" không được dùng.',
+                          f"Các mục của editor: {', '.join(_EDITOR_KEYS)}.")
+    if fields["backend"] and fields["backend"] not in EDITOR_BACKENDS:
+        problems.error(path, block.line_of("backend"), f'editor.backend "{fields["backend"]}" không được hỗ trợ.',
+                       "Hãy viết github, gitlab hoặc gitea.")
+    if fields["repo"] and not _REPO.fullmatch(fields["repo"]):
+        problems.error(path, block.line_of("repo"), f'editor.repo "{fields["repo"]}" không phải tên kho mã.',
+                       'Hãy viết "chủ-sở-hữu/tên-kho", ví dụ mttq-tinh/ban-tin.')
+    base = urlsplit(fields["base_url"])
+    if fields["base_url"] and (base.scheme != "https" or not base.netloc or base.query or base.fragment):
+        problems.error(path, block.line_of("base_url"), f'editor.base_url "{fields["base_url"]}" không phải '
+                       "địa chỉ https đầy đủ.", "Ví dụ: base_url: https://git.example.gov.vn")
+    elif fields["base_url"] and fields["backend"] == "github":
+        problems.error(path, block.line_of("base_url"), "editor.base_url chỉ dùng cho GitLab hay Gitea tự cài.",
+                       'Hãy bỏ dòng "base_url" khi dùng github.')
+    folder = fields["folder"].strip("/")
+    if folder and (".." in folder.split("/") or "\\" in folder):
+        problems.error(path, block.line_of("folder"), f'editor.folder "{fields["folder"]}" không hợp lệ.',
+                       "Hãy viết đường dẫn thư mục nguồn tính từ gốc kho mã, ví dụ content.")
+    if len(problems.errors) > errors:
+        return None
+    return EditorConfig(backend=fields["backend"], repo=fields["repo"], branch=fields["branch"] or "main",
+                        base_url=fields["base_url"].rstrip("/"), app_id=fields["app_id"], folder=folder)
 
 
 def _text(data: LineDict, key: str, path: Path, problems: Problems, required: bool, default: str = "") -> str:
@@ -133,6 +190,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
         per_page = per_page_raw
     theme = _text(data, "theme", path, problems, False, "default")
     iframe_hosts = _iframe_hosts(data, path, problems)
+    editor = _editor(data, path, problems)
 
     org_data = data.get("organisation")
     org_fields: dict[str, str] = {}
@@ -148,7 +206,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
                 problems.warn(path, org_data.line_of(key), f'mục "organisation.{key}" không được dùng.',
                               "Hãy kiểm tra chính tả tên mục.")
     known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation",
-             "iframe_hosts"}
+             "iframe_hosts", "editor"}
     for key in data:
         if key not in known:
             problems.warn(path, data.line_of(key), f'mục "{key}" không được dùng.',
@@ -160,5 +218,5 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
         source=source, title=title, description=description, base_url=base_url,
         timezone=zone, root_unit=root_unit, per_page=per_page, theme=theme,
         organisation=Organisation(**org_fields), iframe_hosts=iframe_hosts,
-        root_unit_line=data.line_of("root_unit"),
+        root_unit_line=data.line_of("root_unit"), editor=editor,
     )
