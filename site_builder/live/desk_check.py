@@ -13,6 +13,8 @@ written file is told by the desk's label of the field on that line (`LineKeys`).
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,6 +80,8 @@ def explain(errors: list[SourceError], written: list[Written], body_start: dict[
     for error in errors[:MAX_SHOWN]:
         mine = by_rel.get(error.path)
         if mine is None:
+            error, mine = _cited(error, written)
+        if mine is None:
             lines.append(f"Tệp khác ({error.path}{_at(error.line)}): {_what(error)} Bài chưa được lưu: "
                          "trang không xây dựng được khi còn lỗi này; hãy sửa tệp đó trước (hoặc báo người quản trị).")
             continue
@@ -85,6 +89,18 @@ def explain(errors: list[SourceError], written: list[Written], body_start: dict[
     if len(errors) > MAX_SHOWN:
         lines.append(f"… và {len(errors) - MAX_SHOWN} lỗi khác.")
     return "Lỗi: chưa lưu được.\n" + "\n".join(lines)
+
+
+def _cited(error: SourceError, written: list[Written]) -> tuple[SourceError, Written | None]:
+    """An error placed in another file that cites a line of a written one ("trùng thời gian với
+    kỳ … ở news/2020/x.md:8", double counting found on the other record): as an error of that line."""
+    for w in written:
+        inner = w.rel.split("/", 1)[-1]
+        match = re.search(re.escape(inner) + r":(\d+)", error.message)
+        if match:
+            return dataclasses.replace(error, path=w.rel, line=int(match.group(1)),
+                                       message=f"{error.message} (ở {error.path}:{error.line})"), w
+    return error, None
 
 
 def _at(line: int | None) -> str:

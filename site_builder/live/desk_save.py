@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +76,8 @@ class Saver:
         now = self.now()
         uploads = self._uploads(params.get("assets", []), now)
         done: list[Path] = []
+        made = sorted({f for u in uploads for f in (self.paths.source / u.inner).parents
+                       if f.is_relative_to(self.paths.source) and not f.exists()}, key=lambda f: -len(f.parts))
         try:
             for upload in uploads:
                 write_atomic(self.paths.source / upload.inner, upload.data, f"{self.paths.name}/{upload.inner}")
@@ -83,6 +86,9 @@ class Saver:
         except BaseException:
             for path in done:
                 remove(path, path.name)
+            for folder in made:  # the year folder made for the uploads, if nothing else is in it
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
         return dataclasses.replace(saved, paths=tuple(done) + saved.paths)
 
