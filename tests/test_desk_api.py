@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import NOW
 
 from site_builder.live.desk_api import DeskApi, DeskReply
 from site_builder.live.desk_media import MAX_UPLOAD_BYTES
-
-from conftest import NOW
 
 ORIGIN = "http://127.0.0.1:8080"
 PNG = base64.b64decode(
