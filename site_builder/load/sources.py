@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,32 @@ from .legacy import decode_legacy_bytes, find_legacy_lines
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # text sources (news, pages, YAML, CSV); media are copied, not read
 # C0 and C1 controls other than tab and newline: invalid in XML feeds, invisible on pages.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+# Candidate contents of source files, by absolute normalised path; None: the file is taken away.
+# The desk (`live.desk_save`) checks a save by loading the site "as it would be" with them, through
+# the very loaders `check` runs: the overlay is set around one load with `overlaid`, and every
+# read of a source goes through `read_text` and every listing through `find_files`, so those two
+# are the only places that look at it. A context variable rather than an argument: the loaders of
+# site.yaml, units and records take no reader to thread it through, and a context variable stays
+# with the one load that set it (no other thread or load sees it).
+Overlay = Mapping[str, "str | None"]
+_OVERLAY: ContextVar[Overlay] = ContextVar("source_overlay", default={})
+
+
+@contextmanager
+def overlaid(files: Mapping[Path, str | None]) -> Iterator[None]:
+    """Within the block, `read_text` and `find_files` see `files` (text, or None for a file taken
+    away) in place of what is on disk; nothing is written."""
+    token = _OVERLAY.set({_key(path): text for path, text in files.items()})
+    try:
+        yield
+    finally:
+        _OVERLAY.reset(token)
+
+
+def _key(path: Path) -> str:
+    return os.path.normpath(os.path.abspath(path))
 
 
 @dataclass(frozen=True)
@@ -78,14 +106,22 @@ def _identity(stat: os.stat_result) -> tuple[int, int]:
 
 
 def read_text(path: Path, problems: Problems) -> SourceText | None:
-    """Read a UTF-8 source file as NFC text; a file we cannot read becomes an error, not a crash."""
+    """Read a UTF-8 source file as NFC text; a file we cannot read becomes an error, not a crash.
+    Under `overlaid`, a file it names is read from there."""
+    overlay = _OVERLAY.get()
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            problems.error(path, None, f"tệp quá lớn ({size // (1024 * 1024)} MB).",
-                           "Hãy chia nhỏ tệp (tối đa 20 MB mỗi tệp).")
-            return None
-        data = path.read_bytes()
+        if overlay and _key(path) in overlay:
+            candidate = overlay[_key(path)]
+            if candidate is None:
+                raise FileNotFoundError(2, "No such file or directory", str(path))
+            data = candidate.encode("utf-8")
+        else:
+            size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                problems.error(path, None, f"tệp quá lớn ({size // (1024 * 1024)} MB).",
+                               "Hãy chia nhỏ tệp (tối đa 20 MB mỗi tệp).")
+                return None
+            data = path.read_bytes()
     except OSError as exc:
         problems.error(path, None, f"không đọc được tệp ({reason(exc)}).",
                        "Hãy kiểm tra tệp còn tồn tại và cho phép đọc (với người dùng chạy site-builder).")
@@ -139,16 +175,32 @@ def find_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Pa
     """Files under `folder` (with one of `suffixes`, if given), hidden ones skipped, in a stable order.
 
     A symbolic link is listed only when it points to a file inside `folder`'s source tree (see
-    `escaping_links`, which the build runs first and which names the others as errors)."""
-    if not folder.is_dir():
-        return []
+    `escaping_links`, which the build runs first and which names the others as errors). Under
+    `overlaid`, its new files are listed and the files it takes away are not."""
     found = [
         p for p in folder.rglob("*")
         if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes)
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and (not p.is_symlink() or _inside(p, folder))
-    ]
+    ] if folder.is_dir() else []
+    overlay = _OVERLAY.get()
+    if overlay:
+        found = _with_overlay(found, folder, suffixes, overlay)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _with_overlay(found: list[Path], folder: Path, suffixes: tuple[str, ...] | None, overlay: Overlay) -> list[Path]:
+    """`found` without the files `overlay` takes away, with its new files under `folder` (named
+    as `folder` is, so that they read back through `overlay`)."""
+    root = _key(folder)
+    kept = [p for p in found if overlay.get(_key(p), "") is not None]
+    listed = {_key(p) for p in kept}
+    for key, text in overlay.items():
+        if text is not None and key not in listed and key.startswith(root + os.sep):
+            rel = Path(os.path.relpath(key, root))
+            if (suffixes is None or rel.suffix.lower() in suffixes) and not any(part.startswith(".") for part in rel.parts):
+                kept.append(folder / rel)
+    return kept
 
 
 def _inside(path: Path, folder: Path) -> bool:
