@@ -1,4 +1,4 @@
-"""Command line: `site-builder build | check | serve | new | fix-encoding | units list`.
+"""Command line: `site-builder build | check | serve | edit | new | fix-encoding | units list`.
 
 Exit 0 ok, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C. Every word it prints is
 Vietnamese, argparse's own included (see `argparse_vi`).
@@ -76,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="địa chỉ phục vụ (mặc định: 127.0.0.1)")
     s.add_argument("--port", type=_port, default=8000, metavar="CỔNG", help="cổng phục vụ (mặc định: 8000)")
 
+    e = sub.add_parser("edit", help="mở Bàn biên tập trong trình duyệt: viết bài, báo cáo số liệu, xem trang ngay",
+                       description="Xây dựng trang rồi mở Bàn biên tập tại http://127.0.0.1:CỔNG/admin/ (chỉ trên máy "
+                                   "này): viết bài, báo cáo số liệu, tải ảnh lên; mỗi lần lưu được kiểm tra như khi xây "
+                                   "dựng và trang xem trước cập nhật ngay. Nhấn Ctrl+C để dừng.")
+    source(e)
+    output(e)
+    e.add_argument("--drafts", action="store_true", help="hiện cả bài nháp và bài hẹn giờ trên trang xem trước")
+    e.add_argument("--port", type=_port, default=8080, metavar="CỔNG", help="cổng phục vụ (mặc định: 8080)")
+
     n = sub.add_parser("new", help="tạo bài viết mới từ khung mẫu", description="Tạo bài viết mới (bản nháp) từ khung mẫu.")
     source(n)
     n.add_argument("title", metavar="TIÊU_ĐỀ", help='tiêu đề bài viết, ví dụ "Hội nghị tiếp xúc cử tri"')
@@ -134,6 +143,8 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "edit":
+        return _edit(args)
     if args.command == "units":
         return _units_list(args)
     return _new(args)
@@ -153,6 +164,13 @@ def _serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (exit 130, one line); a busy port is a usage error said before building."""
     from ..live.serve import serve
     serve(args.source, args.output, args.host, args.port, args.drafts, REPORT)  # ServeFailed: exit 2, in main
+    return say_stopped()
+
+
+def _edit(args: argparse.Namespace) -> int:
+    """The desk and the live site until Ctrl-C (exit 130, one line), on 127.0.0.1 only."""
+    from ..live.edit import edit
+    edit(args.source, args.output, args.port, args.drafts, REPORT)  # ServeFailed: exit 2, in main
     return say_stopped()
 
 

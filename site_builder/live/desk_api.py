@@ -110,7 +110,14 @@ class DeskApi:
             self.saved(list(done.paths))
             return {"message": "Đã lưu.", "warnings": list(done.warnings)}
         if action == "getMedia":
-            folder = self.paths.folder(params.get("mediaFolder"), (Area.MEDIA,))
+            asked = params.get("mediaFolder")
+            try:
+                folder = self.paths.folder(asked, (Area.MEDIA,))
+            except DeskError:
+                # Decap asks for a new entry's own folder ("content/news") as its media folder:
+                # a collection's folder keeps no media here; anything else is still refused.
+                self.paths.folder(asked, (Area.NEWS, Area.PAGES, Area.DATA))
+                return []
             return [self._media(rel) for rel in self._listing(folder, "", MAX_DEPTH)]
         if action == "getMediaFile":
             return self._media(self.paths.check(params.get("path"), (Area.MEDIA,)).rel)

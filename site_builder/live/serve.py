@@ -22,6 +22,8 @@ from typing import Any
 from livereload import Server
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
+from tornado.web import FallbackHandler
+from tornado.wsgi import WSGIContainer
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
@@ -191,7 +193,19 @@ def _listen_error(exc: OSError, host: str, port: int) -> ServeFailed:
 
 class QuietServer(Server):  # type: ignore[misc]  # livereload has no type information
     """livereload's server without its English log lines ("Serving on…", one per request):
-    `serve` says in Vietnamese what the editor needs to know."""
+    `serve` says in Vietnamese what the editor needs to know. Paths matching `plain_paths` go to
+    `plain`, untouched: livereload puts its reload script before any "</head>" in any response,
+    which would break a script (Decap's bundle holds that text) and reload the desk on every save."""
+
+    def __init__(self, app: App, plain: App | None = None, plain_paths: str = "") -> None:
+        super().__init__(app=app)
+        self.plain, self.plain_paths = plain, plain_paths
+
+    def get_web_handlers(self, script: str) -> list[Any]:
+        handlers: list[Any] = super().get_web_handlers(script)
+        if self.plain is not None:
+            handlers.insert(0, (self.plain_paths, FallbackHandler, {"fallback": WSGIContainer(self.plain)}))
+        return handlers
 
     def _setup_logging(self) -> None:
         for name in ("livereload", "tornado"):
@@ -225,11 +239,13 @@ def start_live(source: Path, output: Path, host: str, port: int, include_drafts:
     return LiveSession(dev, state, host, port)
 
 
-def run_live(session: LiveSession, app: App, reporter: Reporting, greeting: str) -> None:
+def run_live(session: LiveSession, app: App, reporter: Reporting, greeting: str,
+             plain: App | None = None, plain_paths: str = "") -> None:
     """Serve `app` with live reload until Ctrl-C, rebuilding on every change of the sources, the
-    site's templates or the theme; `greeting` is said once the server is about to listen."""
+    site's templates or the theme; `greeting` is said once the server is about to listen. Paths
+    matching the regular expression `plain_paths` are answered by `plain`, without live reload."""
     dev = session.dev
-    server = QuietServer(app=app)
+    server = QuietServer(app, plain, plain_paths)
 
     def on_change() -> None:
         if dev.rebuild():

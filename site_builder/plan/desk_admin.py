@@ -24,7 +24,7 @@ ADMIN_FOLDER = "admin/"
 
 
 def content_security_policy(backend: DeskBackend) -> str:
-    connect = " ".join(filter(None, ("'self'", backend.api_origin)))
+    connect = " ".join(filter(None, ("'self'", "blob:", backend.api_origin)))  # blob: Decap reads an upload back
     return ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
             f"connect-src {connect}; worker-src 'self' blob:; frame-src 'self' blob:; object-src 'none'; "
