@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import REPO, SAMPLE
+from conftest import SAMPLE
 from test_serve import Stderr, fetch, free_port, wait_for
 
 if TYPE_CHECKING:  # Playwright itself is imported by the browser fixture
