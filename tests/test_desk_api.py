@@ -270,3 +270,28 @@ def test_malformed_requests_are_4xx_in_vietnamese(desk: Desk, body: bytes, conte
 def test_get_deploy_preview_and_unknown(desk: Desk) -> None:
     assert desk.call("getDeployPreview", {"collection": "x", "slug": "y"}) == DeskReply(200, None)
     assert desk.call("khong-co").status == 422
+
+
+def test_overlay_is_seen_by_the_loaders_only_within(sample_site: Path) -> None:
+    from site_builder.base.errors import Problems
+    from site_builder.load.sources import find_files, overlaid, read_text
+    new, gone = sample_site / "news/2030/moi.md", sample_site / "news/2020/yen-bai-tiep-xuc-cu-tri.md"
+    with overlaid({new: "---\ntitle: x\n---\n", gone: None}):
+        found = find_files(sample_site / "news", (".md",))
+        assert new in found and gone not in found
+        text = read_text(new, Problems())
+        assert text is not None and text.text == "---\ntitle: x\n---\n"
+        problems = Problems()
+        assert read_text(gone, problems) is None and problems.errors
+    found = find_files(sample_site / "news", (".md",))
+    assert new not in found and gone in found and not new.exists()
+
+
+def test_a_failing_saved_callback_is_not_the_editors_problem(sample_site: Path) -> None:
+    def broken(paths: list[Path]) -> None:
+        raise RuntimeError("x")
+    api = DeskApi(sample_site, frozenset({ORIGIN}), broken, now=lambda: NOW)
+    body = json.dumps({"action": "persistEntry", "params": {"dataFiles": [
+        {"path": "content/news/2026/moi.md", "raw": news(), "slug": "x"}], "assets": []}}).encode()
+    assert api.handle("POST", "127.0.0.1:8080", ORIGIN, "application/json", body).status == 200
+    assert (sample_site / "news/2026/moi.md").exists()
