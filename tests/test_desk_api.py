@@ -295,3 +295,14 @@ def test_a_failing_saved_callback_is_not_the_editors_problem(sample_site: Path) 
         {"path": "content/news/2026/moi.md", "raw": news(), "slug": "x"}], "assets": []}}).encode()
     assert api.handle("POST", "127.0.0.1:8080", ORIGIN, "application/json", body).status == 200
     assert (sample_site / "news/2026/moi.md").exists()
+
+
+def test_image_named_by_base_name_is_found_in_its_year_folder(desk: Desk) -> None:
+    """Decap writes a picked image as public folder + base name; the file is in media/<năm>/."""
+    raw = news("image: /media/hanh-son.svg\nimage_alt: Trụ sở xã\n")
+    assert desk.persist("content/news/2026/anh-cu.md", raw).status == 200
+    assert "image: media/2020/hanh-son.svg\n" in (desk.source / "news/2026/anh-cu.md").read_text()
+    missing = error_of(desk.persist("content/news/2026/anh-thieu.md", news("image: /media/khong-co.png\nimage_alt: x\n")))
+    assert "Ảnh (content/news/2026/anh-thieu.md, dòng 7)" in missing
+    no_alt = error_of(desk.persist("content/news/2026/anh-thieu.md", news("image: /media/hanh-son.svg\n")))
+    assert "Mô tả ảnh" in no_alt
