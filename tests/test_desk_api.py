@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 from pathlib import Path
@@ -306,3 +307,27 @@ def test_image_named_by_base_name_is_found_in_its_year_folder(desk: Desk) -> Non
     assert "Ảnh (content/news/2026/anh-thieu.md, dòng 7)" in missing
     no_alt = error_of(desk.persist("content/news/2026/anh-thieu.md", news("image: /media/hanh-son.svg\n")))
     assert "Mô tả ảnh" in no_alt
+
+
+def test_missing_title_and_date_told_by_field(desk: Desk) -> None:
+    raw = news().replace("title: Hội nghị tổng kết công tác Mặt trận\n", "").replace("date: 2026-05-10 09:30\n", "")
+    message = error_of(desk.persist("content/news/2026/khong-ten.md", raw))
+    assert "\nTiêu đề (content/news/2026/khong-ten.md, dòng 2): Thiếu \"title\"" in message
+    assert "\nNgày đăng (" in message
+
+
+def test_body_too_large_refused(desk: Desk) -> None:
+    reply = desk.api.handle("POST", "127.0.0.1:8080", ORIGIN, "application/json", b" " * (30 * 1024 * 1024 + 1))
+    assert reply.status == 413 and "quá lớn" in error_of(reply)
+
+
+def test_write_failure_is_a_vietnamese_error_with_the_file(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    (desk.source / "news/2026/la-thu-muc.md").mkdir(parents=True)
+    assert "content/news/2026/la-thu-muc.md" in error_of(desk.persist("content/news/2026/la-thu-muc.md", news()))
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    message = error_of(desk.persist("content/news/2026/moi.md", news()))
+    assert message.startswith('Lỗi: không ghi được tệp "content/news/2026/moi.md" (') and "No space" not in message
+    assert desk.saved == [] and not list((desk.source / "news/2026").glob(".desk-*"))

@@ -151,6 +151,9 @@ def _what(error: SourceError) -> str:
 
 def field_label(error: SourceError, written: Written, body_start: int | None) -> str:
     """The desk's name of the field an error is about: by its line, else by the key it quotes."""
+    missing = re.match(r'thiếu "(\w+)"', error.message)  # told at the front matter's first line
+    if missing:
+        return LABELS.get(missing.group(1), missing.group(1))
     at = written.keys.at(error.line)
     if at is None:
         if body_start is not None and error.line is not None and error.line >= body_start:
