@@ -5,6 +5,7 @@ import base64
 import errno
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,33 @@ def test_write_failure_is_a_vietnamese_error_with_the_file(desk: Desk, monkeypat
     message = error_of(desk.persist("content/news/2026/moi.md", news()))
     assert message.startswith('Lỗi: không ghi được tệp "content/news/2026/moi.md" (') and "No space" not in message
     assert desk.saved == [] and not list((desk.source / "news/2026").glob(".desk-*"))
+
+
+def test_data_file_saved_in_our_format_and_checked(desk: Desk) -> None:
+    raw = ("- unit: tp-mong-cai\n  metric: nhiem-vu-dat-hang\n  period: 2019\n  value: 7\n  source: Báo cáo\n")
+    assert desk.persist("content/data/moi.yaml", raw).status == 200, "a new data file"
+    assert (desk.source / "data/moi.yaml").read_text() == (
+        '- unit: "tp-mong-cai"\n  metric: nhiem-vu-dat-hang\n  period: "2019"\n  value: "7"\n  source: Báo cáo\n')
+    bad = error_of(desk.persist("content/data/moi.yaml", raw.replace("value: 7", "value: '1,030'")))
+    assert "Số liệu thứ 1, Giá trị (content/data/moi.yaml, dòng 4)" in bad
+    assert 'value: "7"' in (desk.source / "data/moi.yaml").read_text()
+    wrapped = "records:\n" + "".join("  " + line + "\n" for line in raw.replace("2019", "2020").splitlines())
+    assert desk.persist("content/data/moi.yaml", wrapped).status == 200, "a list under one field, as Decap keeps it"
+    assert 'period: "2020"' in (desk.source / "data/moi.yaml").read_text()
+
+
+def test_checker_never_reuses_figures_of_another_candidate(sample_site: Path) -> None:
+    """The checker keeps stages between saves, by the digests of their inputs: a new data file's
+    digest is its candidate text's, not "no file"."""
+    from site_builder.live.desk_check import Checker
+    checker, path = Checker(sample_site), sample_site / "data/moi.yaml"
+    raw = "- {unit: tp-mong-cai, metric: nhiem-vu-dat-hang, period: \"2019\", value: \"%s\"}\n"
+    for value in ("7", "9", "7"):
+        site = checker.load({path: raw % value}, NOW).site
+        assert site is not None
+        assert [str(r.value) for r in site.records if r.source.path == "data/moi.yaml"] == [value]
+    edited = sample_site / "news/2020/yen-bai-co-quan-khoi-hai-cap.md"
+    for value in ("298", "299"):
+        text = edited.read_text()
+        site = checker.load({edited: re.sub(r'value: "?298"?', f'value: "{value}"', text)}, NOW).site
+        assert site is not None and value in {str(r.value) for r in site.records if r.source.path == "news/2020/yen-bai-co-quan-khoi-hai-cap.md"}
