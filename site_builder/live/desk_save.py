@@ -18,7 +18,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from ..load.sources import SourceText
 from ..load.yamlload import LineDict, load_yaml
 from ..model.site import Site
 from ..plan.urls import item_url
-from .desk_check import Checker, Written, explain
+from .desk_check import Checker, Outcome, Written, explain
 from .desk_format import NEWS_ORDER, PAGE_ORDER, LineKeys, body_of, markdown_file, records_file, yaml_file
 from .desk_media import VIETNAM, Upload, decode, place, resolve_media, taken_names
 from .desk_paths import Area, DeskError, DeskPath, Paths
@@ -137,7 +137,7 @@ class Saver:
         return Saved(tuple(t.new.path for t in targets) + tuple(t.old.path for t in targets if t.new.path != t.old.path),
                      warnings)
 
-    def _check(self, targets: list[Target], written: list[Written], now: datetime) -> Any:
+    def _check(self, targets: list[Target], written: list[Written], now: datetime) -> Outcome:
         files: dict[Path, str | None] = {t.old.path: None for t in targets if t.new.path != t.old.path}
         files.update({t.new.path: w.text for t, w in zip(targets, written)})
         outcome = self.checker.load(files, now)
@@ -176,7 +176,7 @@ class Saver:
                 data = inner_list
         return data, ""
 
-    def _written(self, target: Target, meta: Any, body: str, zone: Any) -> Written:
+    def _written(self, target: Target, meta: Any, body: str, zone: tzinfo) -> Written:
         rel = target.new.rel
         if target.new.area in (Area.NEWS, Area.PAGES):
             order = NEWS_ORDER if target.new.area is Area.NEWS else PAGE_ORDER
