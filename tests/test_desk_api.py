@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -270,3 +272,93 @@ def test_malformed_requests_are_4xx_in_vietnamese(desk: Desk, body: bytes, conte
 def test_get_deploy_preview_and_unknown(desk: Desk) -> None:
     assert desk.call("getDeployPreview", {"collection": "x", "slug": "y"}) == DeskReply(200, None)
     assert desk.call("khong-co").status == 422
+
+
+def test_overlay_is_seen_by_the_loaders_only_within(sample_site: Path) -> None:
+    from site_builder.base.errors import Problems
+    from site_builder.load.sources import find_files, overlaid, read_text
+    new, gone = sample_site / "news/2030/moi.md", sample_site / "news/2020/yen-bai-tiep-xuc-cu-tri.md"
+    with overlaid({new: "---\ntitle: x\n---\n", gone: None}):
+        found = find_files(sample_site / "news", (".md",))
+        assert new in found and gone not in found
+        text = read_text(new, Problems())
+        assert text is not None and text.text == "---\ntitle: x\n---\n"
+        problems = Problems()
+        assert read_text(gone, problems) is None and problems.errors
+    found = find_files(sample_site / "news", (".md",))
+    assert new not in found and gone in found and not new.exists()
+
+
+def test_a_failing_saved_callback_is_not_the_editors_problem(sample_site: Path) -> None:
+    def broken(paths: list[Path]) -> None:
+        raise RuntimeError("x")
+    api = DeskApi(sample_site, frozenset({ORIGIN}), broken, now=lambda: NOW)
+    body = json.dumps({"action": "persistEntry", "params": {"dataFiles": [
+        {"path": "content/news/2026/moi.md", "raw": news(), "slug": "x"}], "assets": []}}).encode()
+    assert api.handle("POST", "127.0.0.1:8080", ORIGIN, "application/json", body).status == 200
+    assert (sample_site / "news/2026/moi.md").exists()
+
+
+def test_image_named_by_base_name_is_found_in_its_year_folder(desk: Desk) -> None:
+    """Decap writes a picked image as public folder + base name; the file is in media/<năm>/."""
+    raw = news("image: /media/hanh-son.svg\nimage_alt: Trụ sở xã\n")
+    assert desk.persist("content/news/2026/anh-cu.md", raw).status == 200
+    assert "image: media/2020/hanh-son.svg\n" in (desk.source / "news/2026/anh-cu.md").read_text()
+    missing = error_of(desk.persist("content/news/2026/anh-thieu.md", news("image: /media/khong-co.png\nimage_alt: x\n")))
+    assert "Ảnh (content/news/2026/anh-thieu.md, dòng 7)" in missing
+    no_alt = error_of(desk.persist("content/news/2026/anh-thieu.md", news("image: /media/hanh-son.svg\n")))
+    assert "Mô tả ảnh" in no_alt
+
+
+def test_missing_title_and_date_told_by_field(desk: Desk) -> None:
+    raw = news().replace("title: Hội nghị tổng kết công tác Mặt trận\n", "").replace("date: 2026-05-10 09:30\n", "")
+    message = error_of(desk.persist("content/news/2026/khong-ten.md", raw))
+    assert "\nTiêu đề (content/news/2026/khong-ten.md, dòng 2): Thiếu \"title\"" in message
+    assert "\nNgày đăng (" in message
+
+
+def test_body_too_large_refused(desk: Desk) -> None:
+    reply = desk.api.handle("POST", "127.0.0.1:8080", ORIGIN, "application/json", b" " * (30 * 1024 * 1024 + 1))
+    assert reply.status == 413 and "quá lớn" in error_of(reply)
+
+
+def test_write_failure_is_a_vietnamese_error_with_the_file(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    (desk.source / "news/2026/la-thu-muc.md").mkdir(parents=True)
+    assert "content/news/2026/la-thu-muc.md" in error_of(desk.persist("content/news/2026/la-thu-muc.md", news()))
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    message = error_of(desk.persist("content/news/2026/moi.md", news()))
+    assert message.startswith('Lỗi: không ghi được tệp "content/news/2026/moi.md" (') and "No space" not in message
+    assert desk.saved == [] and not list((desk.source / "news/2026").glob(".desk-*"))
+
+
+def test_data_file_saved_in_our_format_and_checked(desk: Desk) -> None:
+    raw = ("- unit: tp-mong-cai\n  metric: nhiem-vu-dat-hang\n  period: 2019\n  value: 7\n  source: Báo cáo\n")
+    assert desk.persist("content/data/moi.yaml", raw).status == 200, "a new data file"
+    assert (desk.source / "data/moi.yaml").read_text() == (
+        '- unit: "tp-mong-cai"\n  metric: nhiem-vu-dat-hang\n  period: "2019"\n  value: "7"\n  source: Báo cáo\n')
+    bad = error_of(desk.persist("content/data/moi.yaml", raw.replace("value: 7", "value: '1,030'")))
+    assert "Số liệu thứ 1, Giá trị (content/data/moi.yaml, dòng 4)" in bad
+    assert 'value: "7"' in (desk.source / "data/moi.yaml").read_text()
+    wrapped = "records:\n" + "".join("  " + line + "\n" for line in raw.replace("2019", "2020").splitlines())
+    assert desk.persist("content/data/moi.yaml", wrapped).status == 200, "a list under one field, as Decap keeps it"
+    assert 'period: "2020"' in (desk.source / "data/moi.yaml").read_text()
+
+
+def test_checker_never_reuses_figures_of_another_candidate(sample_site: Path) -> None:
+    """The checker keeps stages between saves, by the digests of their inputs: a new data file's
+    digest is its candidate text's, not "no file"."""
+    from site_builder.live.desk_check import Checker
+    checker, path = Checker(sample_site), sample_site / "data/moi.yaml"
+    raw = "- {unit: tp-mong-cai, metric: nhiem-vu-dat-hang, period: \"2019\", value: \"%s\"}\n"
+    for value in ("7", "9", "7"):
+        site = checker.load({path: raw % value}, NOW).site
+        assert site is not None
+        assert [str(r.value) for r in site.records if r.source.path == "data/moi.yaml"] == [value]
+    edited = sample_site / "news/2020/yen-bai-co-quan-khoi-hai-cap.md"
+    for value in ("298", "299"):
+        text = edited.read_text()
+        site = checker.load({edited: re.sub(r'value: "?298"?', f'value: "{value}"', text)}, NOW).site
+        assert site is not None and value in {str(r.value) for r in site.records if r.source.path == "news/2020/yen-bai-co-quan-khoi-hai-cap.md"}

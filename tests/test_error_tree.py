@@ -20,6 +20,7 @@ INTERNAL = {
     "site_builder.write.output.UnsafePath": "build.py turns it into an error naming the source file",
     "site_builder.render.environment.TemplateNotUtf8": "render.py turns it into an error at the template's line",
     "site_builder.base.vietnamese.ParseError": "the loaders turn it into an error at the cell or field",
+    "site_builder.live.desk_paths.DeskError": "DeskApi.handle turns it into the {error} reply the browser shows",
 }
 
 

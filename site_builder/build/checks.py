@@ -8,6 +8,7 @@ from pathlib import Path
 from ..base.cache import cache_folder
 from ..base.errors import Problems
 from ..base.oserrors import reason
+from ..load.sources import overlay_has
 from ..model.site import Site
 
 
@@ -36,9 +37,11 @@ def system_problem(source: Path, output: Path, exc: OSError) -> Problems:
 def check_readable(paths: list[Path], problems: Problems) -> bool:
     """Files read only while rendering or writing (templates, media, the theme's static files):
     one that cannot be opened is an error now, before anything is written, and in `check`.
-    False when one could not."""
+    False when one could not. A file the desk is about to write (`overlay_has`) is readable."""
     readable = True
     for path in paths:
+        if overlay_has(path):
+            continue
         try:
             os.close(os.open(path, os.O_RDONLY))
         except OSError as exc:

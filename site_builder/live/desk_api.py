@@ -20,9 +20,11 @@ Decisions where Decap's server is silent or unsafe:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,18 +63,28 @@ class DeskApi:
         self.saved = saved
         self.now = now or (lambda: datetime.now(UTC))
         self.saver = Saver(self.paths, self.now)
+        self._one_at_a_time = threading.Lock()  # a save checks the site as it is: no other save meanwhile
 
     def handle(self, method: str, host: str | None, origin: str | None, content_type: str | None,
                body: bytes) -> DeskReply:
         try:
             self._guard(method, host, origin, content_type, body)
             action, params = _request(body)
-            return DeskReply(200, self._answer(action, params))
+            with self._one_at_a_time:
+                return DeskReply(200, self._answer(action, params))
         except DeskError as refusal:
             return DeskReply(refusal.status, {"error": refusal.message})
         except Exception:  # noqa: BLE001 - the browser gets a plain message, never a traceback
             return DeskReply(500, {"error": "Lỗi: bàn biên tập gặp sự cố không mong đợi nên chưa làm được việc này. "
                                             "Hãy thử lại; nếu vẫn lỗi, hãy báo người quản trị trang."})
+
+    def warm_up(self) -> None:
+        """Load the site once as the desk checks it (units, figures, totals, figure pages kept by
+        the digests of their inputs), so that the first save costs what a later one costs. Call it
+        in a background thread when the desk starts; requests wait for it. Problems are not
+        reported here (the builds report them)."""
+        with self._one_at_a_time, contextlib.suppress(Exception):
+            self.saver.checker.load({}, self.now())
 
     def _guard(self, method: str, host: str | None, origin: str | None, content_type: str | None, body: bytes) -> None:
         if (host or "").strip().lower() not in self.hosts:
@@ -107,7 +119,7 @@ class DeskApi:
             return self._entry(self.paths.check(params.get("path"), EDITABLE).rel)
         if action == "persistEntry":
             done = self.saver.save(params)
-            self.saved(list(done.paths))
+            self._tell(list(done.paths))
             return {"message": "Đã lưu.", "warnings": list(done.warnings)}
         if action == "getMedia":
             asked = params.get("mediaFolder")
@@ -126,21 +138,27 @@ class DeskApi:
             upload = place(self.paths.source, asked, data, taken_names(self.paths.source), self.now())
             rel = f"{self.paths.name}/{upload.inner}"
             write_atomic(self.paths.source / upload.inner, data, rel)
-            self.saved([self.paths.source / upload.inner])
+            self._tell([self.paths.source / upload.inner])
             return media_reply(rel, data)
         if action in ("deleteFile", "deleteFiles"):
             names = [params.get("path")] if action == "deleteFile" else params.get("paths")
             if not isinstance(names, list) or not names:
                 raise _missing("paths")
             checked = [self.paths.check(name, ALL_AREAS) for name in names]
-            gone = delete_checked(self.paths.source, checked, self.now())
+            gone = delete_checked(self.saver.checker, checked, self.now())
             if gone:
-                self.saved(gone)
+                self._tell(gone)
             return {"message": "Đã xóa " + ", ".join(p.rel for p in checked) + "."}
         if action == "getDeployPreview":
             return None
         raise DeskError(422, f'Lỗi: bàn biên tập không làm được thao tác "{action[:60]}". '
                              "Hãy tải lại trang; nếu vẫn lỗi, có thể giao diện bàn biên tập và site-builder khác phiên bản.")
+
+    def _tell(self, paths: list[Path]) -> None:
+        """`saved(paths)`; the files are written whatever it does, so its failure is not the
+        editor's (the live builder reports its own problems)."""
+        with contextlib.suppress(Exception):
+            self.saved(paths)
 
     def _listing(self, folder: Path, extension: str, depth: int) -> list[str]:
         """Files under `folder` (paths from the project folder), `depth` levels down, ending in

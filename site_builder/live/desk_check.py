@@ -1,6 +1,6 @@
 """A save checked as `check` checks the site: loaded "as it would be" with the candidate files.
 
-`load_candidate` runs the build's own planning (`Builder.plan`: every loader, records and totals,
+`Checker.load` runs the build's own planning (`Builder.plan`: every loader, records and totals,
 double counting, addresses and aliases, published names) with the candidate contents laid over
 the source folder (`load.sources.overlaid`), writing nothing and reading no cache (a cached parse
 would be of the file on disk). Drafts are in: a draft is checked as it will be when published,
@@ -14,12 +14,14 @@ written file is told by the desk's label of the field on that line (`LineKeys`).
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..base.cache import BuildCache, cache_folder, digest_bytes
 from ..base.errors import BuildFailed, Problems, SourceError
 from ..build.builder import Builder
 from ..load.sources import overlaid
@@ -62,15 +64,50 @@ class Outcome:
         return self.problems.errors
 
 
-def load_candidate(source: Path, files: Mapping[Path, str | None], now: datetime) -> Outcome:
-    """Plan the site with `files` in place of what is on disk (None: the file is taken away)."""
-    builder = Builder(source, source.parent / "output", include_drafts=True, jobs=1, use_cache=False)
-    with overlaid(files):
+class CandidateCache(BuildCache):
+    """The build cache of the source folder, read and never written, that knows the candidate
+    files: their digest is the digest of the candidate text, so a parse cached for the file on
+    disk is not taken for them (everything else is: a check costs what the save changes)."""
+
+    def __init__(self, source: Path) -> None:
+        super().__init__(cache_folder(source))
+        self.candidates: dict[str, str] = {}
+
+    def digest(self, path: Path) -> str:
+        key = os.path.normpath(os.path.abspath(path))
+        if key in self.candidates:
+            return self.candidates[key]
+        return super().digest(path)
+
+    def save(self) -> bool:
+        return True  # the builds write the cache; the desk only reads it
+
+
+class Checker:
+    """Loads the site as it would be with candidate files (`load`), as `check` loads it. One is
+    kept between saves: its builder keeps the stages (units, figures and totals, figure pages) by
+    the digests of their inputs, and the cache (`CandidateCache`) the parsed items, so a save that
+    leaves the figures alone costs what the saved file costs; the first save costs a build."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.cache = CandidateCache(source)
+        self.builder = Builder(source, source.parent / "output", include_drafts=True, jobs=1, use_cache=False)
+        self.builder.cache = self.builder.addresses_from = self.cache
+
+    def load(self, files: Mapping[Path, str | None], now: datetime) -> Outcome:
+        """Plan the site with `files` in place of what is on disk (None: the file is taken away)."""
+        self.cache.reload_if_changed()  # a build saved a newer cache since
+        self.cache.candidates = {os.path.normpath(os.path.abspath(p)): "desk:" + digest_bytes(t.encode("utf-8"))
+                                 for p, t in files.items() if t is not None}
         try:
-            site, _ = builder.plan(now)
+            with overlaid(files):
+                site, _ = self.builder.plan(now)
         except BuildFailed as failed:
             return Outcome(None, failed.problems)
-    return Outcome(site, site.problems)
+        finally:
+            self.cache.candidates = {}
+        return Outcome(site, site.problems)
 
 
 def explain(errors: list[SourceError], written: list[Written], body_start: dict[str, int]) -> str:
@@ -114,6 +151,9 @@ def _what(error: SourceError) -> str:
 
 def field_label(error: SourceError, written: Written, body_start: int | None) -> str:
     """The desk's name of the field an error is about: by its line, else by the key it quotes."""
+    missing = re.match(r'thiếu "(\w+)"', error.message)  # told at the front matter's first line
+    if missing:
+        return LABELS.get(missing.group(1), missing.group(1))
     at = written.keys.at(error.line)
     if at is None:
         if body_start is not None and error.line is not None and error.line >= body_start:

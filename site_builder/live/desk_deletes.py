@@ -2,7 +2,7 @@
 
 The files are first renamed aside (a hidden name in the same folder, which no loader reads: the
 check sees the site as it would be without them, images included, which are looked up on disk),
-the site is loaded as `check` loads it (`desk_check.load_candidate`), and then the files are
+the site is loaded as `check` loads it (`desk_check.Checker`), and then the files are
 deleted, or renamed back with the errors told to the editor (an image an item still shows, a data
 file whose figures a total needs…). A published news item may be deleted: the build has no error
 for it, and readers of its address then find the 404 page (Decap asks the editor first).
@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from ..base.oserrors import reason
-from .desk_check import Written, explain, load_candidate
+from .desk_check import Checker, Written, explain
 from .desk_format import LineKeys
 from .desk_paths import DeskError, DeskPath
 from .desk_write import remove
 
 
-def delete_checked(source: Path, files: list[DeskPath], now: datetime) -> list[Path]:
+def delete_checked(checker: Checker, files: list[DeskPath], now: datetime) -> list[Path]:
     """Delete `files` if the site has no error without them; the paths deleted."""
     aside: list[tuple[DeskPath, Path]] = []
     try:
@@ -37,7 +37,7 @@ def delete_checked(source: Path, files: list[DeskPath], now: datetime) -> list[P
         raise DeskError(500, f"Lỗi: không xóa được tệp ({reason(exc)}). Hãy kiểm tra quyền ghi thư mục nguồn.") from None
     if not aside:
         return []
-    outcome = load_candidate(source, {}, now)
+    outcome = checker.load({}, now)
     if outcome.errors:
         _restore(aside)
         mine = [Written(d.path, d.rel, "", LineKeys()) for d, _ in aside]

@@ -5,7 +5,7 @@
 2. Uploads in `assets` are checked and named (`desk_media`); fields and body links naming them as
    Decap named them are pointed to where they are put.
 3. The file is written out by `desk_format`, and the site loaded as it would be with it
-   (`desk_check.load_candidate`); any error refuses the whole save, told by field, and nothing
+   (`desk_check.Checker`); any error refuses the whole save, told by field, and nothing
    stays written (uploads made for it are taken back).
 4. A published news item (not a draft, its date passed) whose address changes — a new title
    without `slug:`, another month, a `newPath` move — gets its former address in `aliases:`,
@@ -18,7 +18,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from ..load.sources import SourceText
 from ..load.yamlload import LineDict, load_yaml
 from ..model.site import Site
 from ..plan.urls import item_url
-from .desk_check import Written, explain, load_candidate
+from .desk_check import Checker, Outcome, Written, explain
 from .desk_format import NEWS_ORDER, PAGE_ORDER, LineKeys, body_of, markdown_file, records_file, yaml_file
 from .desk_media import VIETNAM, Upload, decode, place, resolve_media, taken_names
 from .desk_paths import Area, DeskError, DeskPath, Paths
@@ -63,6 +63,7 @@ class Saver:
 
     def __init__(self, paths: Paths, now: Callable[[], datetime]) -> None:
         self.paths, self.now = paths, now
+        self.checker = Checker(paths.source)  # kept between saves: a check redoes only what changed
 
     def save(self, params: dict[str, Any]) -> Saved:
         targets = self._targets(params)
@@ -136,10 +137,10 @@ class Saver:
         return Saved(tuple(t.new.path for t in targets) + tuple(t.old.path for t in targets if t.new.path != t.old.path),
                      warnings)
 
-    def _check(self, targets: list[Target], written: list[Written], now: datetime) -> Any:
+    def _check(self, targets: list[Target], written: list[Written], now: datetime) -> Outcome:
         files: dict[Path, str | None] = {t.old.path: None for t in targets if t.new.path != t.old.path}
         files.update({t.new.path: w.text for t, w in zip(targets, written)})
-        outcome = load_candidate(self.paths.source, files, now)
+        outcome = self.checker.load(files, now)
         if outcome.errors:
             body_start = {w.rel: w.text.count("\n", 0, w.text.find("\n---", 3) + 1) + 2
                           for w in written if w.text.startswith("---")}
@@ -175,7 +176,7 @@ class Saver:
                 data = inner_list
         return data, ""
 
-    def _written(self, target: Target, meta: Any, body: str, zone: Any) -> Written:
+    def _written(self, target: Target, meta: Any, body: str, zone: tzinfo) -> Written:
         rel = target.new.rel
         if target.new.area in (Area.NEWS, Area.PAGES):
             order = NEWS_ORDER if target.new.area is Area.NEWS else PAGE_ORDER

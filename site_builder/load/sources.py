@@ -42,6 +42,12 @@ def overlaid(files: Mapping[Path, str | None]) -> Iterator[None]:
         _OVERLAY.reset(token)
 
 
+def overlay_has(path: Path) -> bool:
+    """True when `overlaid` gives `path` a candidate text (it need not exist on disk yet)."""
+    overlay = _OVERLAY.get()
+    return bool(overlay) and overlay.get(_key(path)) is not None
+
+
 def _key(path: Path) -> str:
     return os.path.normpath(os.path.abspath(path))
 

@@ -23,7 +23,7 @@ from ..load.content import Item, Page, load_items, load_pages, placement_fields
 from ..load.media_check import check_media
 from ..load.metrics import MetricRegistry, load_metrics
 from ..load.records import Record, load_records
-from ..load.sources import find_files
+from ..load.sources import find_files, overlay_has
 from ..load.unit_names import namesakes
 from ..load.units import UnitRegistry, load_units, near_ids, unit_hint
 from .stages import Figures, ModelStages
@@ -160,14 +160,21 @@ def _figures_key(parts: SiteParts, items: list[Item], cache: BuildCache | None) 
     for rel in ("metrics.yaml", "units.yaml", *parts.data_files):
         path = parts.source / rel
         h.update(rel.encode())
-        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
-                 if path.is_file() else b"-")
+        h.update(_digest_of(path, cache))
     for item in sorted(items, key=lambda i: i.rel):
         if item.figures is not None:
             lines = [getattr(entry, "lines", None) for entry in item.figures] if isinstance(item.figures, list) else None
             h.update(repr((item.rel, item.title, item.date.isoformat(), item.slug, item.units,
                            item.figures, lines, item.line_of("figures"))).encode())
     return h.hexdigest()
+
+
+def _digest_of(path: Path, cache: BuildCache | None) -> bytes:
+    """A source's digest for a stage key; a file the desk lays over the sources (`overlay_has`) by
+    its candidate text, through the cache (the desk's knows it), even before it exists on disk."""
+    if cache is not None and (path.is_file() or overlay_has(path)):
+        return cache.digest(path).encode()
+    return digest_bytes(path.read_bytes()).encode() if path.is_file() else b"-"
 
 
 def _units(source: Path, problems: Problems, cache: BuildCache | None,
@@ -247,8 +254,7 @@ def _assembly_key(parts: SiteParts, now: datetime, cache: BuildCache | None) -> 
     for rel in ("site.yaml", "units.yaml", "metrics.yaml", *parts.data_files):
         path = parts.source / rel
         h.update(rel.encode())
-        h.update((cache.digest(path) if cache is not None else digest_bytes(path.read_bytes())).encode()
-                 if path.is_file() else b"-")
+        h.update(_digest_of(path, cache))
     return h.hexdigest()
 
 
