@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -144,7 +145,10 @@ def edit(source: Path, output: Path, port: int, include_drafts: bool, reporter: 
     """Build, then serve the live site and the desk on 127.0.0.1 until Ctrl-C; raises `ServeFailed`
     when the port cannot be opened (checked before the first build)."""
     session = start_live(source, output, EDIT_HOST, port, include_drafts, reporter)
+    desk = DeskRoutes(session)
+    # The first check of a save loads the whole site; do it while the editor opens the desk.
+    threading.Thread(target=desk.api.warm_up, name="desk-warm-up", daemon=True).start()
     run_live(session, make_app(output, session.state), reporter,
              f"Bàn biên tập: mở http://{EDIT_HOST}:{port}/admin/ trong trình duyệt "
              f"(trang xem trước tại http://{EDIT_HOST}:{port}/; nhấn Ctrl+C để dừng)",
-             plain=DeskRoutes(session), plain_paths=DESK_PATHS)
+             plain=desk, plain_paths=DESK_PATHS)
