@@ -359,6 +359,14 @@ def test_an_unreadable_file_and_a_huge_sheet_are_errors(tmp_path: Path, monkeypa
     assert error.message == "không đọc được tệp (không có quyền truy cập)." and error.line is None
 
 
+@pytest.mark.parametrize("name", ["a.xls", "a.ods", "a.xlsm"])
+def test_another_kind_of_spreadsheet_is_named_not_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           name: str) -> None:
+    [error] = refused(tmp_path, capsys, {f"data/{name}": b"\xd0\xcf\x11\xe0" + bytes(100)})
+    assert (error["path"], error["line"], error["cell"]) == (f"content/data/{name}", None, None)
+    assert "(.xlsx)" in str(error["hint"])
+
+
 def test_excel_lock_files_are_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = built(tmp_path, "s", {"data/a.xlsx": records_book(["xa-c", "cuoc-giam-sat", 2021, 3]),
                                    "data/~$a.xlsx": b"\x08Tran Thi Binh" + bytes(150)}, capsys)

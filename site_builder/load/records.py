@@ -25,6 +25,9 @@ from .yamlload import LineDict, LineList, load_yaml_file, torn_values
 __all__ = ["Record", "SourceRef", "data_files", "load_records"]
 
 DATA_SUFFIXES = (".csv", ".yaml", ".yml", ".xlsx")
+# Spreadsheets of other kinds a keeper may save into data/: named as errors, never silently left out.
+OTHER_SPREADSHEETS = {".xls": "Excel cũ (.xls)", ".xlsm": "Excel có macro (.xlsm)", ".xlsb": "Excel nhị phân (.xlsb)",
+                      ".ods": "LibreOffice (.ods)", ".numbers": "Numbers (.numbers)"}
 
 _CSV_REASONS = {  # what Python's csv module says, in the editor's words
     "line contains nul": "dòng có ký tự NUL (thường do tệp không phải CSV văn bản)",
@@ -222,6 +225,11 @@ def load_records(source: Path, items: Iterable[Item], units: UnitRegistry, metri
     readers = {".csv": _read_csv, ".xlsx": _read_xlsx}
     for path in data_files(source):
         readers.get(path.suffix.lower(), _read_yaml)(reader, path)
+    for path in find_files(source / "data", tuple(OTHER_SPREADSHEETS)):
+        if not path.name.startswith("~$"):
+            problems.error(path, None, f"bảng tính dạng {OTHER_SPREADSHEETS[path.suffix.lower()]} không đọc được; "
+                           "số liệu trong tệp này chưa lên trang.",
+                           'Hãy mở tệp và lưu lại dạng "Sổ làm việc Excel (.xlsx)" (hoặc CSV UTF-8), rồi xóa tệp cũ.')
     for item in sorted(items, key=lambda i: i.rel):
         _read_figures(reader, item)
     records = tuple(reader.records)
