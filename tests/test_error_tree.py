@@ -20,6 +20,8 @@ INTERNAL = {
     "site_builder.write.output.UnsafePath": "build.py turns it into an error naming the source file",
     "site_builder.render.environment.TemplateNotUtf8": "render.py turns it into an error at the template's line",
     "site_builder.base.vietnamese.ParseError": "the loaders turn it into an error at the cell or field",
+    "site_builder.load.xlsx.CellProblem": "records.py turns it into an error at the spreadsheet's cell",
+    "site_builder.load.xlsx._Refused": "read_workbook turns it into an error naming the .xlsx file",
 }
 
 

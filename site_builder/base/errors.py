@@ -6,7 +6,8 @@ collected until the CLI prints them; and `SiteBuilderError`, the one base of eve
 `lines()` is what the CLI's reporter prints. Exceptions used as values inside the pipeline stay
 outside the tree, because each is caught where it is raised and becomes a `Problems` entry with
 its file and line: `vietnamese.ParseError` (a number or period that cannot be read),
-`output.UnsafePath` and `render.TemplateNotUtf8`.
+`output.UnsafePath`, `render.TemplateNotUtf8`, and `xlsx.CellProblem` and `xlsx._Refused` (a
+spreadsheet's cell, or the whole workbook, that cannot be read).
 """
 from __future__ import annotations
 
