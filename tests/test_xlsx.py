@@ -409,3 +409,16 @@ def test_integers_as_number_cells_and_as_text_cells_read_as_csv_does(values: lis
         parsed = [v if isinstance(v, Decimal) else parse_number(v) for v in read]
         assert parsed == [parse_number(str(n))] * 4
         assert all(str(v) == str(n) for v in parsed)
+
+
+def test_the_serve_banner_shows_the_sheet_and_cell(tmp_path: Path) -> None:
+    """What `serve` shows on top of every page while a workbook is wrong: the same place as the CLI."""
+    from site_builder.base.errors import BuildFailed
+    from site_builder.live.serve import error_banner
+    from site_builder.model.site import load_site
+
+    source = site(tmp_path, {"data/a.xlsx": records_book(["xa-c", "tien-ung-ho", "2021", 16.4])})
+    with pytest.raises(BuildFailed) as failed:
+        load_site(source)
+    banner = error_banner(failed.value.problems).decode()
+    assert "content/data/a.xlsx: Sheet1!D2: Lỗi: số tiền 16,4 đồng không phải số nguyên." in banner
