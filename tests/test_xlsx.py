@@ -263,6 +263,12 @@ def test_booleans_errors_and_dates_where_a_number_belongs_are_refused(tmp_path: 
     assert error["cell"] == f"Sheet1!{column}2" and fragment in str(error["msg"]), error
 
 
+def test_text_typed_with_a_legacy_font_is_refused_at_its_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = records_book(["xa-c", "cuoc-giam-sat", "2021", 3, None, None, None, None, "MÆt trËn Tæ quèc"])
+    [error] = refused(tmp_path, capsys, {"data/a.xlsx": book})
+    assert error["cell"] == "Sheet1!I2" and "TCVN3" in str(error["msg"]) and "Mặt trận Tổ quốc" in str(error["hint"])
+
+
 def test_a_date_cell_as_period_is_that_day_unless_it_shows_a_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = built(tmp_path, "a", {"data/a.xlsx": records_book(["xa-c", "thanh-vien", date(2020, 8, 21), 5])}, capsys)
     [record] = json.loads((output / "so-lieu/du-lieu.json").read_text(encoding="utf-8"))["records"]

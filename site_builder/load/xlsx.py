@@ -25,6 +25,7 @@ import openpyxl
 from ..base.errors import Problems
 from ..base.oserrors import reason
 from ..base.vietnamese import format_date_vi
+from .legacy import find_legacy_lines
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024  # as for text sources
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what the zip unpacks to: a damaged or hostile file stops here
@@ -241,9 +242,14 @@ def cell_period(raw: Raw) -> str:
 
 def cell_text(raw: Raw) -> str:
     """A cell as text: the text typed; a number as the CSV would write it (298, 16,4); a date as
-    "21/08/2020". Raises `CellProblem` for a boolean, an Excel error, a formula without a result."""
+    "21/08/2020". Raises `CellProblem` for a boolean, an Excel error, a formula without a result,
+    and text typed with a legacy Vietnamese font (as `sources.read_text` does for a CSV's lines)."""
     if raw.kind == "text":
-        return str(raw.value)
+        text = str(raw.value)
+        for hit in find_legacy_lines(text)[:1]:  # pasted from a Word file typed with a TCVN3 or VNI font
+            raise CellProblem(f'ô gõ bằng bảng mã {hit.encoding} cũ: "{hit.original.strip()[:80]}".',
+                              f'Hãy sửa thành "{hit.converted.strip()[:80]}".')
+        return text
     if raw.kind == "number":
         number = cell_number(raw)
         assert isinstance(number, Decimal)
