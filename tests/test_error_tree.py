@@ -21,6 +21,8 @@ INTERNAL = {
     "site_builder.render.environment.TemplateNotUtf8": "render.py turns it into an error at the template's line",
     "site_builder.base.vietnamese.ParseError": "the loaders turn it into an error at the cell or field",
     "site_builder.live.desk_paths.DeskError": "DeskApi.handle turns it into the {error} reply the browser shows",
+    "site_builder.load.xlsx.CellProblem": "records.py turns it into an error at the spreadsheet's cell",
+    "site_builder.load.xlsx._Refused": "read_workbook turns it into an error naming the .xlsx file",
 }
 
 

@@ -1,15 +1,17 @@
-"""Errors and warnings as values with a place (file, line), collected until the CLI prints them;
-and `SiteBuilderError`, the one base of every exception that reaches the CLI.
+"""Errors and warnings as values with a place (file, line; or file and a spreadsheet's `Cell`),
+collected until the CLI prints them; and `SiteBuilderError`, the one base of every exception that reaches the CLI.
 
 `SiteBuilderError` is modelled on Click's `ClickException`: each subclass carries its exit code
 (1 content errors, 2 usage errors or an output refused) and a Vietnamese `message` and `hint`;
 `lines()` is what the CLI's reporter prints. Exceptions used as values inside the pipeline stay
 outside the tree, because each is caught where it is raised and becomes a `Problems` entry with
 its file and line: `vietnamese.ParseError` (a number or period that cannot be read),
-`output.UnsafePath` and `render.TemplateNotUtf8`.
+`output.UnsafePath`, `render.TemplateNotUtf8`, and `xlsx.CellProblem` and `xlsx._Refused` (a
+spreadsheet's cell, or the whole workbook, that cannot be read).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -21,19 +23,74 @@ class Level(Enum):
 
 
 @dataclass(frozen=True, order=True)
+class Cell:
+    """A place in a spreadsheet (.xlsx): a sheet, a row, and a column (1 is A) when one cell is
+    meant, 0 when the whole row is. Shown as Excel writes it, `Sheet1!C12` (a sheet name with
+    spaces or signs in quotes: `'Báo cáo 2020'!C12`), or `trang tính Sheet1, dòng 12`."""
+
+    sheet: str
+    row: int
+    column: int = 0
+
+    def __str__(self) -> str:
+        """What an editor reads after the file's name: the cell in Excel's notation, or the row."""
+        if self.column:
+            return f"{quote_sheet(self.sheet)}!{column_letters(self.column)}{self.row}"
+        return f"trang tính {quote_sheet(self.sheet)}, dòng {self.row}"
+
+
+def column_letters(column: int) -> str:
+    """Excel's letters of a column number: 1 → A, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet's name as Excel writes it in a reference: bare when letters, digits and "_" only
+    (not starting with a digit), else in single quotes with a quote inside doubled."""
+    if re.fullmatch(r"[^\W\d]\w*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+# Where a problem is: a line of a text file, a cell (or row) of a spreadsheet, or the whole file.
+Place = int | Cell | None
+
+
+@dataclass(frozen=True, order=True)
 class SourceError:
-    """One problem in one source file: where it is, what is wrong, and what to do about it."""
+    """One problem in one source file: where it is, what is wrong, and what to do about it.
+
+    In a spreadsheet, `line` is the row and `sheet` and `column` say the rest of the place (see
+    `cell`); they are plain fields so that problems stay comparable and hashable."""
 
     path: str
     line: int | None
     message: str
     hint: str = ""
     level: Level = field(default=Level.ERROR, compare=False)
+    sheet: str = ""
+    column: int = 0
+
+    @property
+    def cell(self) -> Cell | None:
+        """The spreadsheet place of the problem, or None for a text file's line (or no place)."""
+        return Cell(self.sheet, self.line, self.column) if self.sheet and self.line is not None else None
+
+    @property
+    def place(self) -> str:
+        """`path:line`, `path: Sheet1!C12`, or the path alone: what leads the printed problem."""
+        if self.cell is not None:
+            return f"{self.path}: {self.cell}"
+        return self.path if self.line is None else f"{self.path}:{self.line}"
 
     def format(self) -> str:
-        """`path:line: Lỗi: message` and, indented on the next line, the hint."""
-        place = self.path if self.line is None else f"{self.path}:{self.line}"
-        text = f"{place}: {self.level.value}: {self.message}"
+        """`path:line: Lỗi: message` (or `path: Sheet1!C12: Lỗi: message`) and, indented on the
+        next line, the hint."""
+        text = f"{self.place}: {self.level.value}: {self.message}"
         if self.hint:
             text += f"\n    {self.hint}"
         return text
@@ -56,11 +113,19 @@ class Problems:
                 pass
         return path.as_posix()
 
-    def error(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(SourceError(self.where(path), line, message, hint, Level.ERROR))
+    def error(self, path: Path | str, line: Place, message: str, hint: str = "") -> None:
+        """An error at a line of `path`, a cell of it (a `Cell`), or the whole file (None)."""
+        self.items.append(self._at(path, line, message, hint, Level.ERROR))
 
-    def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(SourceError(self.where(path), line, message, hint, Level.WARNING))
+    def warn(self, path: Path | str, line: Place, message: str, hint: str = "") -> None:
+        """A warning at a line of `path`, a cell of it (a `Cell`), or the whole file (None)."""
+        self.items.append(self._at(path, line, message, hint, Level.WARNING))
+
+    def _at(self, path: Path | str, place: Place, message: str, hint: str, level: Level) -> SourceError:
+        """The problem with its place spelled out in `SourceError`'s fields."""
+        if isinstance(place, Cell):
+            return SourceError(self.where(path), place.row, message, hint, level, place.sheet, place.column)
+        return SourceError(self.where(path), place, message, hint, level)
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

@@ -1,25 +1,33 @@
-"""Activity records from data files (CSV, YAML) and from news items' `figures:`, one meaning.
+"""Activity records from data files (CSV, YAML, Excel's .xlsx) and from news items' `figures:`,
+one meaning: each file kind gives its rows to `record_rows.RecordReader`, the one row logic.
 
-Each record carries its source (file and line, and the item if it came from one). The checks
-that need only the records themselves live here: unit validity and double counting.
+Each record carries its source (file and line, a spreadsheet's sheet and row, or the item it came
+from). The checks that need only the records themselves live here: unit validity and double counting.
 """
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from ..base.errors import Problems
-from ..base.vietnamese import ParseError, Period, clean_text, format_date_vi, format_number, parse_number, parse_period
+from ..base.errors import Cell, Problems
+from ..base.vietnamese import clean_text, format_date_vi
 from .content import Item
-from .metrics import Metric, MetricRegistry, metric_hint
+from .metrics import MetricRegistry
+from .record_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Record, RecordReader, SourceRef, check_header
 from .sources import find_files, read_text
-from .units import FIRST_YEAR, LAST_YEAR, UnitRegistry, successor_hint, unit_hint
+from .units import UnitRegistry, successor_hint
+from .xlsx import CellProblem, Sheet, cell_number, cell_period, cell_text, read_workbook
 from .yamlload import LineDict, LineList, load_yaml_file, torn_values
+
+__all__ = ["Record", "SourceRef", "data_files", "load_records"]
+
+DATA_SUFFIXES = (".csv", ".yaml", ".yml", ".xlsx")
+# Spreadsheets of other kinds a keeper may save into data/: named as errors, never silently left out.
+OTHER_SPREADSHEETS = {".xls": "Excel cũ (.xls)", ".xlsm": "Excel có macro (.xlsm)", ".xlsb": "Excel nhị phân (.xlsb)",
+                      ".ods": "LibreOffice (.ods)", ".numbers": "Numbers (.numbers)"}
 
 _CSV_REASONS = {  # what Python's csv module says, in the editor's words
     "line contains nul": "dòng có ký tự NUL (thường do tệp không phải CSV văn bản)",
@@ -34,173 +42,76 @@ def _csv_reason(exc: csv.Error) -> str:
     text = str(exc).lower()
     return next((said for known, said in _CSV_REASONS.items() if known in text), "không đúng định dạng CSV")
 
-REQUIRED_COLUMNS = ("unit", "metric", "period", "value")
-OPTIONAL_COLUMNS = ("denominator", "scope", "qualifier", "source", "note")
-SCOPES = ("all", "own")
-QUALIFIERS = ("trên", "hơn", "gần", "khoảng")
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a record was written: a data file and line, or a news item (and its line)."""
-
-    path: str
-    line: int
-    item: Item | None = None
-    label: str = ""
-
-    def describe(self) -> str:
-        return f"{self.path}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Record:
-    """One figure: a value of a metric for a unit over a period, and where it came from."""
-
-    index: int
-    unit: str
-    metric: str
-    period: Period
-    value: Decimal
-    denominator: Decimal | None
-    scope: str
-    qualifier: str
-    note: str
-    source: SourceRef
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.unit, self.metric, self.scope)
-
-
-@dataclass
-class _RecordReader:
-    """Turns raw mappings (CSV rows, YAML entries, figures) into checked records."""
-
-    source: Path
-    units: UnitRegistry
-    metrics: MetricRegistry
-    problems: Problems
-    records: list[Record]
-
-    def read(self, raw: Mapping[str, Any], path: Path, line: int, ref: SourceRef,
-             default_unit: str | None = None, texts: Mapping[str, str] | None = None,
-             lines: Mapping[str, int] | None = None) -> None:
-        texts = texts or {}
-        lines = lines or {}
-        before = len(self.problems.errors)
-
-        def at(key: str) -> int:
-            return lines.get(key, line)
-
-        def text(key: str) -> str:
-            value = raw.get(key)
-            if isinstance(value, (dict, list)):
-                self.problems.error(path, at(key), f'"{key}" phải là một giá trị, không phải danh sách hay nhóm mục.',
-                                    f'Hãy viết {key}: "..." trên một dòng.')
-                return ""
-            value = texts.get(key, value)
-            return "" if value is None else clean_text(str(value))
-
-        unit = text("unit") or (default_unit or "")
-        metric_id = text("metric")
-        if not unit:
-            self.problems.error(path, at("unit"), "số liệu thiếu đơn vị (unit).", "Hãy ghi mã đơn vị có trong units.yaml.")
-        elif unit not in self.units:
-            self.problems.error(path, at("unit"), f'không có đơn vị "{unit}" trong units.yaml.', unit_hint(unit, self.units))
-        if not metric_id:
-            self.problems.error(path, at("metric"), "số liệu thiếu chỉ tiêu (metric).", "Hãy ghi mã chỉ tiêu có trong metrics.yaml.")
-        elif metric_id not in self.metrics:
-            self.problems.error(path, at("metric"), f'không có chỉ tiêu "{metric_id}" trong metrics.yaml.',
-                                metric_hint(metric_id, self.metrics))
-        period = value = denominator = None
-        try:
-            period = parse_period(text("period")) if text("period") else None
-            if period is None:
-                self.problems.error(path, at("period"), "số liệu thiếu kỳ báo cáo (period).",
-                                    'Hãy ghi kỳ báo cáo, ví dụ "2020-H1".')
-            else:
-                self._check_year(period, path, at("period"))
-        except ParseError as exc:
-            self.problems.error(path, at("period"), exc.message, exc.hint)
-        value = self._number(text("value"), path, at("value"), "value")
-        metric = self.metrics.metrics.get(metric_id)
-        if text("denominator"):
-            denominator = self._number(text("denominator"), path, at("denominator"), "denominator")
-            if metric is not None and metric.kind != "coverage":
-                self.problems.error(path, at("denominator"), f'chỉ tiêu "{metric_id}" không có mẫu số.',
-                                    "Chỉ chỉ tiêu loại coverage (ví dụ 17/17 xã) mới ghi denominator; hãy xóa mẫu số.")
-        elif metric is not None and metric.kind == "coverage":
-            self.problems.error(path, at("value"), f'chỉ tiêu "{metric_id}" cần mẫu số (denominator).',
-                                'Ví dụ: value "17", denominator "17" cho "17/17 xã".')
-        if metric is not None:
-            self._check_possible(metric, value, denominator, path, at)
-        scope = text("scope") or "all"
-        if scope not in SCOPES:
-            self.problems.error(path, at("scope"), f'phạm vi "{scope}" không hợp lệ.',
-                                'Hãy dùng "all" (các cấp, mặc định) hoặc "own" (riêng cấp này).')
-        qualifier = text("qualifier").lower()
-        if qualifier and qualifier not in QUALIFIERS:
-            self.problems.error(path, at("qualifier"), f'từ định lượng "{qualifier}" không hợp lệ.',
-                                'Hãy dùng "trên", "hơn", "gần" hoặc "khoảng", hoặc bỏ trống.')
-        if len(self.problems.errors) > before or period is None or value is None:
-            return
-        self.records.append(Record(
-            index=len(self.records), unit=unit, metric=metric_id, period=period, value=value,
-            denominator=denominator, scope=scope, qualifier=qualifier, note=text("note"), source=ref,
-        ))
-
-    def _check_year(self, period: Period, path: Path, line: int) -> None:
-        """A period outside the years a bulletin can report (a slip such as 1020 or 2202)."""
-        for day in (period.start, period.end):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                self.problems.error(path, line, f'kỳ báo cáo "{period.text}" có năm {day.year}, ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.',
-                                    "Hãy kiểm tra lại năm của kỳ báo cáo.")
-                return
-
-    def _check_possible(self, metric: Metric, value: Decimal | None, denominator: Decimal | None,
-                        path: Path, at: Callable[[str], int]) -> None:
-        """Figures that cannot be: negative counts or money, a share of nothing or more than the
-        whole, fractions of things counted whole."""
-        for key, number in (("value", value), ("denominator", denominator)):
-            if number is None:
-                continue
-            shown = format_number(number)
-            if number < 0:
-                self.problems.error(path, at(key), f'số liệu "{metric.id}" không thể âm ({shown} {metric.unit}).',
-                                    "Hãy ghi số lớn hơn hoặc bằng 0; số giảm đi thì khai báo một chỉ tiêu riêng.")
-            elif number != number.to_integral_value() and metric.format != "decimal":
-                if metric.format == "money":
-                    self.problems.error(path, at(key), f"số tiền {shown} đồng không phải số nguyên.",
-                                        'Số tiền tính bằng đồng, không có phần lẻ; ví dụ "16,4 tỷ" là 16.400.000.000 đồng.')
-                else:
-                    self.problems.error(path, at(key), f'số {shown} {metric.unit} của "{metric.id}" không phải số nguyên.',
-                                        f'Chỉ tiêu này đếm từng {metric.unit}; hãy ghi số nguyên, hoặc khai báo format: decimal trong metrics.yaml nếu số lẻ là đúng.')
-        if denominator is not None and metric.kind == "coverage":
-            if denominator == 0:
-                self.problems.error(path, at("denominator"), f'mẫu số của "{metric.id}" bằng 0.',
-                                    'Mẫu số là tổng số (ví dụ 17 trong "17/17 xã"), phải lớn hơn 0.')
-            elif value is not None and value > denominator:
-                self.problems.error(path, at("value"),
-                                    f'tử số {format_number(value)} lớn hơn mẫu số {format_number(denominator)} ở "{metric.id}".',
-                                    'Tử số là số đã đạt, không vượt tổng số; ví dụ value "15", denominator "17" cho "15/17 xã".')
-
-    def _number(self, raw: str, path: Path, line: int, key: str) -> Decimal | None:
-        if not raw:
-            self.problems.error(path, line, f'số liệu thiếu "{key}".', 'Hãy ghi số, ví dụ "1.030".')
-            return None
-        try:
-            return parse_number(raw)
-        except ParseError as exc:
-            self.problems.error(path, line, exc.message, exc.hint)
-            return None
-
 
 def _rel(path: Path, source: Path) -> str:
+    """A data file's path as records cite it: relative to the sources, with "/"."""
     return path.relative_to(source).as_posix()
 
 
-def _read_csv(reader: _RecordReader, path: Path) -> None:
+def data_files(source: Path) -> list[Path]:
+    """The site's data files (CSV, YAML, .xlsx under `data/`), in a stable order. Excel's lock
+    files ("~$giam-sat.xlsx", there while the file is open in Excel) are not data: skipped."""
+    return [p for p in find_files(source / "data", DATA_SUFFIXES) if not p.name.startswith("~$")]
+
+
+def _read_xlsx(reader: RecordReader, path: Path) -> None:
+    """Every sheet of a workbook whose first row names record columns, a record per non-empty
+    row, each problem at its cell. A workbook none of whose sheets has such a header is an error
+    (a sheet of notes beside the data is fine)."""
+    sheets = read_workbook(path, reader.problems)
+    if sheets is None:
+        return
+    found = False
+    for sheet in sheets:
+        header = {column: clean_text(str(raw.value)).lower() for column, raw in sheet.rows.get(1, {}).items()}
+        if not any(name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS for name in header.values()):
+            continue
+        found = True
+        if check_header(reader.problems, path, Cell(sheet.name, 1), [header[c] for c in sorted(header)], ", ",
+                        "; mỗi tên cột một ô, ở dòng 1 của trang tính"):
+            _read_sheet(reader, path, sheet, header)
+    if not found and any(sheet.rows for sheet in sheets):
+        reader.problems.error(path, None, "không trang tính nào có dòng tiêu đề số liệu ở dòng 1.",
+                              f"Dòng 1 của trang tính chứa số liệu phải là: {', '.join(REQUIRED_COLUMNS)} (có thể thêm "
+                              f"{', '.join(OPTIONAL_COLUMNS)}); mỗi tên cột một ô.")
+
+
+def _read_sheet(reader: RecordReader, path: Path, sheet: Sheet, header: dict[int, str]) -> None:
+    """The rows of one sheet under its header: each cell read exactly (`xlsx.cell_*`), then the
+    row logic every data file shares. A row with a cell that cannot be read is not read further."""
+    rel = _rel(path, reader.source)
+    named = {column: name for column, name in header.items() if name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+    stray_told = False
+    for row_number in sorted(sheet.rows):
+        cells = sheet.rows[row_number]
+        if row_number == 1:
+            continue
+        stray = [column for column in cells if column not in header]
+        if stray and not stray_told:
+            stray_told = True
+            reader.problems.warn(path, Cell(sheet.name, row_number, stray[0]),
+                                 "ô nằm ở cột không có tên ở dòng tiêu đề; giá trị của cột này bị bỏ qua.",
+                                 "Hãy ghi tên cột ở dòng 1, hoặc xóa giá trị này.")
+        if not any(column in named for column in cells):
+            continue
+        raw: dict[str, str | Decimal] = {}
+        places: dict[str, int | Cell] = {name: Cell(sheet.name, row_number, column) for column, name in named.items()}
+        readable = True
+        for column, name in named.items():
+            if column not in cells:
+                continue
+            try:
+                raw[name] = (cell_number(cells[column]) if name in ("value", "denominator") else
+                             cell_period(cells[column]) if name == "period" else cell_text(cells[column]))
+            except CellProblem as problem:
+                reader.problems.error(path, places[name], problem.message, problem.hint)
+                readable = False
+        if readable:
+            ref = SourceRef(rel, row_number, None, clean_text(str(raw.get("source", ""))), sheet.name)
+            reader.read(raw, path, Cell(sheet.name, row_number), ref, lines=places)
+
+
+def _read_csv(reader: RecordReader, path: Path) -> None:
     src = read_text(path, reader.problems)
     if src is None:
         return
@@ -214,16 +125,10 @@ def _read_csv(reader: _RecordReader, path: Path) -> None:
         reader.problems.error(path, 1, f"tệp CSV không đọc được ({_csv_reason(exc)}).", "Hãy lưu lại tệp dạng CSV UTF-8.")
         return
     columns = [clean_text(c).lower() for c in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        sep = {",": ",", ";": ";", "\t": " (dấu tab) "}[delimiter]
-        reader.problems.error(path, 1, f"dòng tiêu đề thiếu cột {', '.join(missing)}.",
-                              f"Dòng đầu tiên phải là: {sep.join(REQUIRED_COLUMNS)} (có thể thêm "
-                              f"{sep.join(OPTIONAL_COLUMNS)}); các cột cách nhau bằng dấu \"{delimiter.replace(chr(9), 'tab')}\".")
+    sep = {",": ",", ";": ";", "\t": " (dấu tab) "}[delimiter]
+    if not check_header(reader.problems, path, 1, columns, sep,
+                        f"; các cột cách nhau bằng dấu \"{delimiter.replace(chr(9), 'tab')}\""):
         return
-    for column in columns:
-        if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            reader.problems.warn(path, 1, f'cột "{column}" không được dùng.', "Hãy kiểm tra chính tả tên cột.")
     while True:
         line = rows.line_num + 1
         try:
@@ -258,7 +163,7 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=named)
 
 
-def _read_yaml(reader: _RecordReader, path: Path) -> None:
+def _read_yaml(reader: RecordReader, path: Path) -> None:
     data = load_yaml_file(path, reader.problems, LineList,
                           'tệp số liệu YAML phải là danh sách (mỗi số liệu bắt đầu bằng "- unit: ...").')
     if data is None:
@@ -273,7 +178,7 @@ def _read_yaml(reader: _RecordReader, path: Path) -> None:
         reader.read(entry, path, entry.line, ref, texts=entry.raw, lines=entry.lines)
 
 
-def _keys_as_written(reader: _RecordReader, path: Path, entry: LineDict, allowed: Iterable[str]) -> bool:
+def _keys_as_written(reader: RecordReader, path: Path, entry: LineDict, allowed: Iterable[str]) -> bool:
     """False (with an error at its line) when YAML cut a value at a comma or a key is unknown:
     either way the record would not say what the editor wrote."""
     ok = True
@@ -292,7 +197,7 @@ def _keys_as_written(reader: _RecordReader, path: Path, entry: LineDict, allowed
     return ok
 
 
-def _read_figures(reader: _RecordReader, item: Item) -> None:
+def _read_figures(reader: RecordReader, item: Item) -> None:
     figures = item.figures
     if figures is None:
         return
@@ -316,9 +221,15 @@ def _read_figures(reader: _RecordReader, item: Item) -> None:
 def load_records(source: Path, items: Iterable[Item], units: UnitRegistry, metrics: MetricRegistry,
                  problems: Problems) -> tuple[Record, ...]:
     """Every record of the site, checked one by one and against each other."""
-    reader = _RecordReader(source, units, metrics, problems, [])
-    for path in find_files(source / "data", (".csv", ".yaml", ".yml")):
-        (_read_csv if path.suffix.lower() == ".csv" else _read_yaml)(reader, path)
+    reader = RecordReader(source, units, metrics, problems, [])
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx}
+    for path in data_files(source):
+        readers.get(path.suffix.lower(), _read_yaml)(reader, path)
+    for path in find_files(source / "data", tuple(OTHER_SPREADSHEETS)):
+        if not path.name.startswith("~$"):
+            problems.error(path, None, f"bảng tính dạng {OTHER_SPREADSHEETS[path.suffix.lower()]} không đọc được; "
+                           "số liệu trong tệp này chưa lên trang.",
+                           'Hãy mở tệp và lưu lại dạng "Sổ làm việc Excel (.xlsx)" (hoặc CSV UTF-8), rồi xóa tệp cũ.')
     for item in sorted(items, key=lambda i: i.rel):
         _read_figures(reader, item)
     records = tuple(reader.records)
@@ -335,7 +246,7 @@ def _check_validity(records: tuple[Record, ...], units: UnitRegistry, source: Pa
             span = (f"từ {format_date_vi(unit.valid_from)} " if unit.valid_from else "") + \
                    (f"đến {format_date_vi(unit.valid_to)}" if unit.valid_to else "")
             after = unit.valid_to is not None and record.period.end > unit.valid_to
-            problems.error(source / record.source.path, record.source.line,
+            problems.error(source / record.source.path, record.source.place,
                            f'kỳ {record.period.text} nằm ngoài thời gian hiệu lực của "{unit.id}" ({span.strip()}).',
                            successor_hint(unit, units) if after and unit.successors else
                            "Hãy ghi số liệu cho đơn vị đang hoạt động trong kỳ đó (đơn vị cũ hoặc đơn vị kế thừa).")
@@ -363,5 +274,5 @@ def _check_double_counting(records: tuple[Record, ...], metrics: MetricRegistry,
                         continue
                     message = (f'hai số liệu "{first.metric}" của "{first.unit}" cùng tại ngày {format_date_vi(first.period.end)} '
                                f'(đã có ở {first.source.describe()}).')
-                problems.error(source / second.source.path, second.source.line, message,
+                problems.error(source / second.source.path, second.source.place, message,
                                "Hãy giữ một số liệu, hoặc chia kỳ báo cáo cho không chồng lên nhau.")

@@ -23,6 +23,7 @@ from ..load.content import Item, Page, load_items, load_pages, placement_fields
 from ..load.media_check import check_media
 from ..load.metrics import MetricRegistry, load_metrics
 from ..load.records import Record, load_records
+from ..load.records import data_files as find_data_files
 from ..load.sources import find_files, overlay_has
 from ..load.unit_names import namesakes
 from ..load.units import UnitRegistry, load_units, near_ids, unit_hint
@@ -220,7 +221,7 @@ def load_site(source: Path, include_drafts: bool = False, now: datetime | None =
     pages = load_pages(source, problems, include_drafts, cache, config)
     if problems:
         raise BuildFailed(problems)
-    data_files = tuple(p.relative_to(source).as_posix() for p in find_files(source / "data", (".csv", ".yaml", ".yml")))
+    data_files = tuple(p.relative_to(source).as_posix() for p in find_data_files(source))
     parts = SiteParts(source, config, units, metrics, media, tuple(all_items), tuple(pages), data_files, include_drafts)
     return assemble_site(parts, now, problems, cache, stages)
 

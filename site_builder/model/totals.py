@@ -281,7 +281,7 @@ def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> 
                 if _stands_over(a, r, totals.reach) and r.period.overlaps(a.period) \
                         and not r.period.within(a.period) and not (r.key == a.key):
                     problems.error(
-                        source / r.source.path, r.source.line,
+                        source / r.source.path, r.source.place,
                         f'số liệu "{metric_id}" của "{r.unit}" kỳ {r.period.text} chồng một phần lên số báo cáo các cấp '
                         f'của "{a.unit}" kỳ {a.period.text} ở {a.source.describe()}.',
                         "Hãy ghi số liệu cấp dưới theo kỳ nằm trọn trong kỳ của số báo cáo cấp trên, hoặc tách kỳ báo cáo.")
@@ -295,7 +295,7 @@ def build_totals(records: Iterable[Record], units: UnitRegistry, metrics: Metric
     shortfalls = tuple(totals.shortfalls())
     for warning in shortfalls:
         r = warning.record
-        problems.warn(source / r.source.path, r.source.line,
+        problems.warn(source / r.source.path, r.source.place,
                       f'số báo cáo "{r.metric}" của "{r.unit}" kỳ {r.period.text} ({format_number(r.value)}) nhỏ hơn '
                       f'tổng của các đơn vị cấp dưới ({format_number(warning.subtotal)}).',
                       "Hãy kiểm tra lại số báo cáo hoặc số của các đơn vị cấp dưới.")

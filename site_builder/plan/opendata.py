@@ -24,10 +24,11 @@ RECORD_FIELDS = ("unit", "unit_name", "metric", "metric_label", "period", "start
 
 
 def record_source(record: Record, item_url: Callable[[Item], str]) -> str:
-    """The site-relative URL of the record's news item, or its data file and line."""
+    """The site-relative URL of the record's news item, or its data file and line (a
+    spreadsheet's sheet and row: "data/a.xlsx:Sheet1:3")."""
     if record.source.item is not None:
         return item_url(record.source.item)
-    return f"{record.source.path}:{record.source.line}"
+    return record.source.address()
 
 
 def _record_row(site: Site, record: Record, item_url: Callable[[Item], str]) -> _Row:
