@@ -10,8 +10,10 @@ duplicate `cms.js` build are left out. `MANIFEST.json` records the npm name, ver
 tarball's integrity (as the registry states it) and the sha256 of every vendored file, so a
 test (and `verify`) proves the files are the ones npm published.
 
-The desk needs no script of ours: its page (`plan/desk_admin.admin_page`) only loads the bundle,
-which reads `config.yml` beside it.
+The desk's page (`plan/desk_admin.admin_page`) loads the bundle, which reads `config.yml` beside
+it, and one small script of ours, `desk-vi.js` (`PHRASES`): Decap's Vietnamese locale lacks 77
+phrases (buttons such as "Add", the Markdown toolbar, the media library's "Copy"), which Decap
+would show in English; the script registers the locale again with them added.
 
 This lives in `base` because three stages use it (plan publishes the desk for git backends, live
 serves it for `edit`, the CLI updates it) and it needs nothing of site_builder. The command that
@@ -33,6 +35,8 @@ from .errors import SiteBuilderError
 
 ASSETS = Path(__file__).resolve().parent.parent / "desk_assets"
 BUNDLE = ASSETS / "decap"
+# Ours, beside the bundle: the phrases Decap's Vietnamese locale lacks, loaded after decap-cms.js.
+PHRASES = ASSETS / "desk-vi.js"
 MANIFEST = BUNDLE / "MANIFEST.json"
 PACKAGE = "decap-cms"
 LICENSE_NAME = "LICENSE"
