@@ -212,7 +212,7 @@ def make_site(tmp_path: Path, news: dict[str, str] | None = None, units_yaml: st
     return source
 
 
-# The editor's desk, published in admin/ when site.yaml has `editor:` (the sample has it): Decap CMS's
+# The editor's desk, published in admin/ when site.yaml has `editor:` (a site's choice): Decap CMS's
 # page for editors, not a page of the site. Readers never reach it (no link, `noindex`, not in the
 # sitemap or search), and its HTML and accessibility are Decap's, so the tests that walk every page
 # a reader sees leave it out; tests/test_desk_published.py checks it.

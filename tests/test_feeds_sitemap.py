@@ -310,7 +310,7 @@ def test_sample_sitemap_is_valid_and_lists_every_page_once(built_sample: Path, s
     assert len(locs) > 100
     assert SAMPLE_BASE_URL in locs  # the home page
     wanted, noindex = listed_pages(built_sample)
-    assert noindex == {"tim-kiem/", "admin/"}  # the search page, and the editor's desk (site.yaml `editor:`)
+    assert noindex == {"tim-kiem/"}
 
 
 def test_small_site_sitemap_with_offsets(offset_site: tuple[Path, Path], schema: etree.XMLSchema) -> None:

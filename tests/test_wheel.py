@@ -55,6 +55,8 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
 
     site = tmp_path / "trang"
     shutil.copytree(SAMPLE, site / "content", ignore=shutil.ignore_patterns(".cache"))
+    with (site / "content" / "site.yaml").open("a", encoding="utf-8") as settings:  # publish the desk too
+        settings.write("editor:\n  backend: github\n  repo: mttq-tinh/ban-tin\n")
     proc = subprocess.run([str(venv / "bin" / "site-builder"), "build"], cwd=site, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -64,7 +66,7 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
     assert (output / "static" / "style.css").read_bytes() == (REPO / "themes/default/static/style.css").read_bytes()
     assert (output / "404.html").is_file() and (output / "don-vi" / "index.html").is_file()
     assert list(output.glob("tin-tuc/*/*/*/index.html"))
-    # the sample's `editor:` publishes the desk from the installed copy, which verifies against its manifest
+    # `editor:` publishes the desk from the installed copy, which verifies against its manifest
     assert (output / "admin" / "decap-cms.js").read_bytes() == (bundle / "decap-cms.js").read_bytes()
     assert "Bàn biên tập" in (output / "admin" / "index.html").read_text("utf-8")
     verified = subprocess.run([str(venv / "bin" / "python"), "-m", "site_builder.cli.decap_bundle", "verify"],
