@@ -212,6 +212,18 @@ def make_site(tmp_path: Path, news: dict[str, str] | None = None, units_yaml: st
     return source
 
 
+# The editor's desk, published in admin/ when site.yaml has `editor:` (a site's choice): Decap CMS's
+# page for editors, not a page of the site. Readers never reach it (no link, `noindex`, not in the
+# sitemap or search), and its HTML and accessibility are Decap's, so the tests that walk every page
+# a reader sees leave it out; tests/test_desk_published.py checks it.
+DESK_FOLDER = "admin"
+
+
+def reader_pages(root: Path) -> list[Path]:
+    """Every HTML page of a built site that readers see (all but the desk in admin/), sorted."""
+    return sorted(p for p in root.rglob("*.html") if p.relative_to(root).parts[0] != DESK_FOLDER)
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root (hidden ones included) → its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import yaml
-from conftest import NOW, SAMPLE, ZONE, tree_bytes
+from conftest import NOW, SAMPLE, ZONE, reader_pages, tree_bytes
 from lxml import etree, html
 
 from site_builder.base.vietnamese import parse_datetime, slugify, sort_key
@@ -63,7 +63,7 @@ HIDDEN = [i for i in ITEMS if i not in PUBLISHED]
 
 
 def html_files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.html"))
+    return reader_pages(root)  # not the editor's desk (conftest.DESK_FOLDER)
 
 
 def parse(path: Path) -> html.HtmlElement:

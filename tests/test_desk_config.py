@@ -74,7 +74,10 @@ def test_formats_folders_and_the_same_text_twice(tmp_path: Path) -> None:
     source = make_site(tmp_path)
     text, model = _model(source)
     assert text == _model(source)[0]
-    assert model["locale"] == "vi" and model["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"}
+    assert model["locale"] == "vi"
+    assert {k: model["backend"][k] for k in ("name", "proxy_url", "branch")} == {
+        "name": "proxy", "proxy_url": "/api/v1", "branch": "main"}
+    assert model["backend"]["commit_messages"]["create"] == "Viết {{collection}} mới “{{slug}}”"
     assert (model["media_folder"], model["public_folder"]) == ("content/media", "media")
     news = _collection(model, "tin-tuc")
     assert (news["folder"], news["path"], news["extension"], news["format"]) == (
@@ -96,7 +99,8 @@ def test_formats_folders_and_the_same_text_twice(tmp_path: Path) -> None:
 def test_git_backends_and_their_prefix(tmp_path: Path) -> None:
     source = make_site(tmp_path)
     _, model = _model(source, DeskBackend("github", repo="mttq/ban-tin", content_prefix="site/content"))
-    assert model["backend"] == {"name": "github", "repo": "mttq/ban-tin", "branch": "main"}
+    assert {k: model["backend"][k] for k in ("name", "repo", "branch")} == {
+        "name": "github", "repo": "mttq/ban-tin", "branch": "main"}
     assert _collection(model, "tin-tuc")["folder"] == "site/content/news"
     gitlab = DeskBackend("gitlab", repo="mttq/ban-tin", base_url="https://git.example.gov.vn", app_id="abc")
     assert gitlab.config()["api_root"] == "https://git.example.gov.vn/api/v4"

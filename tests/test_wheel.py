@@ -38,6 +38,15 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
         shipped = {n.removeprefix("site_builder/themes/") for n in archive.namelist()
                    if n.startswith("site_builder/themes/")}
     assert theme_files and theme_files <= shipped, sorted(theme_files - shipped)
+    # and the editor's desk: the vendored Decap CMS with its manifest, and the page's code
+    bundle = REPO / "site_builder" / "desk_assets" / "decap"
+    desk_files = {f"site_builder/desk_assets/decap/{p.name}" for p in bundle.iterdir() if p.is_file()}
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        assert len(desk_files) > 90 and desk_files <= names, sorted(desk_files - names)
+        assert archive.read("site_builder/desk_assets/decap/decap-cms.js") == (bundle / "decap-cms.js").read_bytes()
+        assert {"site_builder/plan/desk_config.py", "site_builder/plan/desk_admin.py",
+                "site_builder/base/desk_bundle.py"} <= names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
@@ -46,6 +55,8 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
 
     site = tmp_path / "trang"
     shutil.copytree(SAMPLE, site / "content", ignore=shutil.ignore_patterns(".cache"))
+    with (site / "content" / "site.yaml").open("a", encoding="utf-8") as settings:  # publish the desk too
+        settings.write("editor:\n  backend: github\n  repo: mttq-tinh/ban-tin\n")
     proc = subprocess.run([str(venv / "bin" / "site-builder"), "build"], cwd=site, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -55,6 +66,12 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
     assert (output / "static" / "style.css").read_bytes() == (REPO / "themes/default/static/style.css").read_bytes()
     assert (output / "404.html").is_file() and (output / "don-vi" / "index.html").is_file()
     assert list(output.glob("tin-tuc/*/*/*/index.html"))
+    # `editor:` publishes the desk from the installed copy, which verifies against its manifest
+    assert (output / "admin" / "decap-cms.js").read_bytes() == (bundle / "decap-cms.js").read_bytes()
+    assert "Bàn biên tập" in (output / "admin" / "index.html").read_text("utf-8")
+    verified = subprocess.run([str(venv / "bin" / "python"), "-m", "site_builder.cli.decap_bundle", "verify"],
+                              cwd=site, capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0 and "khớp với MANIFEST.json" in verified.stderr, verified.stderr
 
     # the command ran the installed copy, not this checkout
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render.environment as r; print(r.PACKAGE_THEMES)"],

@@ -39,7 +39,7 @@ def admin_page(site_title: str, backend: DeskBackend) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(backend), quote=False).replace('"', '&quot;')}">
-<meta name="robots" content="noindex, nofollow">
+<meta name="robots" content="noindex">
 <title>Bàn biên tập — {escape(site_title)}</title>
 </head>
 <body>

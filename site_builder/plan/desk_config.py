@@ -37,6 +37,10 @@ BackendName = Literal["proxy", "github", "gitlab", "gitea"]
 TAG_HINT_SIZE = 40  # the most used tags named in the hint; a national site has thousands
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 PERIOD_PATTERN = (r"^\d{4}(-(H[12]|Q[1-4]|\d{2}(-\d{2})?))?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$")
+COMMIT_MESSAGES = {
+    "create": "Viết {{collection}} mới “{{slug}}”", "update": "Sửa {{collection}} “{{slug}}”",
+    "delete": "Xóa {{collection}} “{{slug}}”", "uploadMedia": "Tải lên “{{path}}”", "deleteMedia": "Xóa tệp “{{path}}”",
+}
 HEADER = ("# Cấu hình Bàn biên tập (Decap CMS), do site-builder tạo tự động từ site.yaml, units.yaml,\n"
           "# metrics.yaml và các bài viết. Đừng sửa tay: mọi thay đổi sẽ bị ghi đè ở lần xây dựng sau.\n")
 
@@ -56,10 +60,12 @@ class DeskBackend:
     content_prefix: str = "content"
 
     def config(self) -> dict[str, Any]:
-        """Decap's `backend:` mapping."""
+        """Decap's `backend:` mapping, with commit messages in Vietnamese (they stay in the history)."""
         if self.name == "proxy":
-            return {"name": "proxy", "proxy_url": self.proxy_url, "branch": self.branch}
-        out: dict[str, Any] = {"name": self.name, "repo": self.repo, "branch": self.branch}
+            return {"name": "proxy", "proxy_url": self.proxy_url, "branch": self.branch,
+                    "commit_messages": COMMIT_MESSAGES}
+        out: dict[str, Any] = {"name": self.name, "repo": self.repo, "branch": self.branch,
+                               "commit_messages": COMMIT_MESSAGES}
         host = self.base_url.rstrip("/")
         if self.name == "gitlab" and host:
             out |= {"base_url": host, "api_root": f"{host}/api/v4", "auth_endpoint": "oauth/authorize"}

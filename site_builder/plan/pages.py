@@ -16,6 +16,7 @@ from ..load.records import Record
 from ..load.sources import theme_files
 from ..model.site import Site, Term
 from .aliases import ALIAS_TEMPLATE, add_aliases, alias_url, moved_items, published_addresses
+from .desk_admin import add_desk, published_backend
 from .figure_pages import add_figure_pages, comparison, figure_deps, summaries_of
 from .planned import (
     FEED_SIZE,
@@ -159,6 +160,9 @@ def _plan(site: Site, theme_static: Path | None, static: list[Path], theme_probl
         for path in static:
             rel = "static/" + path.relative_to(theme_static).as_posix()
             p.out.append(CopiedFile(rel, path, frozenset(), rel))
+    backend = published_backend(site.config)
+    if backend is not None:
+        add_desk(p, site, backend)
 
     add_aliases(p, site, problems)
     html_pages = [x for x in p.out if isinstance(x, PlannedPage) and x.path.endswith("index.html")

@@ -13,7 +13,7 @@ NOT_IN_SITEMAP = {"tim-kiem/"}
 # names cannot be taken today; they are listed so that the list stays whole if slugs ever change.
 # A test checks that every top-level name a build plans is here.
 RESERVED_FOLDERS = {"tin-tuc", "don-vi", "so-lieu", "chuyen-muc", "the", "luu-tru", "tim-kiem", "trang",
-                    "static", "media", "pagefind"}
+                    "static", "media", "pagefind", "admin"}
 RESERVED_FILES = {"index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml"}
 RESERVED = RESERVED_FOLDERS | RESERVED_FILES
 
