@@ -105,7 +105,7 @@ def test_git_backends_and_their_prefix(tmp_path: Path) -> None:
     gitlab = DeskBackend("gitlab", repo="mttq/ban-tin", base_url="https://git.example.gov.vn", app_id="abc")
     assert gitlab.config()["api_root"] == "https://git.example.gov.vn/api/v4"
     assert gitlab.config()["auth_type"] == "pkce"
-    assert "connect-src 'self' https://git.example.gov.vn;" in content_security_policy(gitlab)
+    assert "connect-src 'self' blob: https://git.example.gov.vn;" in content_security_policy(gitlab)
 
 
 def test_admin_page() -> None:
@@ -113,4 +113,4 @@ def test_admin_page() -> None:
     assert '<html lang="vi">' in html
     assert "<title>Bàn biên tập — Bản tin &lt;Tỉnh&gt; &quot;A&quot;</title>" in html
     assert '<script src="decap-cms.js"></script>' in html and 'src="http' not in html and "href" not in html
-    assert "connect-src 'self' https://api.github.com;" in html
+    assert "connect-src 'self' blob: https://api.github.com;" in html

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import yaml
 from conftest import NOW, SITE_YAML, make_site, news_item
 
-from site_builder.base.desk_bundle import BUNDLE, bundle_files
+from site_builder.base.desk_bundle import BUNDLE, PHRASES, bundle_files
 from site_builder.base.errors import Problems
 from site_builder.build.builder import build
 from site_builder.load.config import load_config
@@ -41,7 +41,7 @@ def test_editor_publishes_admin_and_only_then(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(source, out, now=NOW)
     admin = out / "admin"
-    assert sorted(p.name for p in admin.iterdir()) == sorted([*bundle_files(), "config.yml", "index.html"])
+    assert sorted(p.name for p in admin.iterdir()) == sorted([*bundle_files(), "config.yml", "desk-vi.js", "index.html"])
     assert all((admin / n).read_bytes() == (BUNDLE / n).read_bytes() for n in bundle_files())
     page = (admin / "index.html").read_text("utf-8")
     assert "<title>Bàn biên tập — Bản tin thử nghiệm</title>" in page and '<meta name="robots" content="noindex">' in page
@@ -187,6 +187,7 @@ def test_local_desk_loads_and_finds_a_unit_typed_without_tones(browser: Browser,
     (admin / "config.yml").write_text(desk_config(site, backend), encoding="utf-8")
     for name in bundle_files():
         shutil.copy(BUNDLE / name, admin / name)
+    shutil.copy(PHRASES, admin / PHRASES.name)
     _Desk.actions = []
     with _serve(tmp_path / "project") as origin:
         page, elsewhere, errors = _open(browser, origin + "admin/")
@@ -214,9 +215,9 @@ def test_local_desk_loads_and_finds_a_unit_typed_without_tones(browser: Browser,
     assert elsewhere == [] and errors == []
     [saved] = _Desk.saved
     assert saved["path"] == "content/news/2020/dai-hoi-dang-bo-xa.md"
-    assert "\ndate: 2020-08-21 02:49\nunit: xa-dong-cuong\ndraft: true\n" in saved["raw"]
+    assert "\ndate: 2020-08-21 02:49\nunit: xa-dong-cuong\ndraft: false\n" in saved["raw"]
     written = source / saved["path"].removeprefix("content/")
     written.parent.mkdir(parents=True, exist_ok=True)
     written.write_text(saved["raw"], encoding="utf-8")
     [item] = [i for i in load_site(source, include_drafts=True, now=NOW).items if i.title == "Đại hội Đảng bộ xã"]
-    assert (item.date.isoformat(), item.units, item.draft) == ("2020-08-21T02:49:00+07:00", ("xa-dong-cuong",), True)
+    assert (item.date.isoformat(), item.units, item.draft) == ("2020-08-21T02:49:00+07:00", ("xa-dong-cuong",), False)
