@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .desk_deletes import delete_checked
+from .desk_format import list_key, wrapped_list
 from .desk_media import decode, media_reply, place, taken_names
 from .desk_paths import Area, DeskError, Paths
 from .desk_save import EDITABLE, Saver
@@ -191,7 +192,11 @@ class DeskApi:
         file: dict[str, object] = {"path": rel, "id": hashlib.sha256(data).hexdigest() if data is not None else None}
         if isinstance(label, str):
             file["label"] = label
-        return {"data": data.decode("utf-8", "replace") if data is not None else None, "file": file}
+        text = data.decode("utf-8", "replace") if data is not None else None
+        key = list_key(rel.split("/", 1)[1]) if "/" in rel else None
+        if text is not None and key is not None:
+            text = wrapped_list(text, key)  # a Decap entry is a mapping; the save takes the key off again
+        return {"data": text, "file": file}
 
     def _media(self, rel: str) -> dict[str, str]:
         data = read_bytes(self.paths.root / rel, rel)

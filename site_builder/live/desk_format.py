@@ -28,6 +28,7 @@ from typing import Any
 
 from ..base.vietnamese import parse_datetime
 from ..load.yamlload import LineDict, LineList, load_yaml, typed_text
+from ..plan.desk_config import LIST_KEYS
 
 NEWS_ORDER = ("title", "date", "updated", "unit", "units", "category", "tags", "authors", "summary",
               "image", "image_alt", "slug", "aliases", "draft", "figures")
@@ -227,3 +228,26 @@ def _kept(value: object, raw: str | None) -> str:
     if isinstance(value, (bool, int, float)) and raw is not None:
         return raw
     return value_text(value, None, keep_type=True)
+
+
+_LIST_START = re.compile(r"^(-|\[)")
+
+
+def list_key(inner: str) -> str | None:
+    """The field Decap edits a list file under ("metrics", "records"), or None for other files."""
+    if inner == "metrics.yaml":
+        return LIST_KEYS["metrics.yaml"]
+    if inner.startswith("data/") and inner.endswith((".yaml", ".yml")):
+        return LIST_KEYS["data"]
+    return None
+
+
+def wrapped_list(text: str, key: str) -> str:
+    """A file whose top level is a YAML list, as a mapping of `key` to that list (every line
+    indented under it, comments and blank lines kept): the shape a Decap entry can hold. Text
+    whose top level is not a list is left as it is."""
+    lines = [line for line in text.splitlines() if line.strip() not in ("---", "...")]
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    if not _LIST_START.match(first):
+        return text
+    return f"{key}:\n" + "".join(f"  {line}\n" if line.strip() else "\n" for line in lines)

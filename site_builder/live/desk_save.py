@@ -33,7 +33,7 @@ from ..load.yamlload import LineDict, load_yaml
 from ..model.site import Site
 from ..plan.urls import item_url
 from .desk_check import Checker, Outcome, Written, explain
-from .desk_format import NEWS_ORDER, PAGE_ORDER, LineKeys, body_of, markdown_file, records_file, yaml_file
+from .desk_format import NEWS_ORDER, PAGE_ORDER, LineKeys, body_of, list_key, markdown_file, records_file, yaml_file
 from .desk_media import VIETNAM, Upload, decode, place, resolve_media, taken_names
 from .desk_paths import Area, DeskError, DeskPath, Paths
 from .desk_write import read_bytes, remove, write_atomic
@@ -170,7 +170,7 @@ class Saver:
         if problem is not None:
             raise DeskError(422, f"Lỗi: {target.new.rel}{'' if problem.line is None else ', dòng ' + str(problem.line)}: "
                             f"{problem.message}. Hãy sửa nội dung rồi lưu lại.")
-        if target.new.area is Area.DATA and isinstance(data, dict) and len(data) == 1:
+        if list_key(target.new.inner) is not None and isinstance(data, dict) and len(data) == 1:
             (inner_list,) = data.values()  # Decap keeps a list under one field of a file collection
             if isinstance(inner_list, list):
                 data = inner_list

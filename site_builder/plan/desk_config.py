@@ -19,9 +19,11 @@ Decisions where Decap and our formats meet (README, "Bàn biên tập"):
   a new value, and the build folds spellings and warns about variants.
 - `image_alt` is required only when there is an image; Decap cannot say so in its config, so
   the hint says it and the desk's backend refuses the save with the build's message.
-- `metrics.yaml` and `data/*.yaml` are lists at their top level, which Decap's collections cannot
-  hold (a file entry must be a mapping): they stay out of the desk, and are edited as files
-  (the data keeper's spreadsheets and CSV). Their ids are what the desk offers for `figures:`.
+- `metrics.yaml` and `data/*.yaml` are lists at their top level, which a Decap entry cannot be
+  (an entry is a mapping): on our own backend (`edit`) each is edited under one list field
+  (`LIST_KEYS`), which the backend adds when it reads the file and takes off when it writes it;
+  a git host's desk leaves them out (it hands Decap the files as they are). CSV and Excel data
+  stay with the data keeper's own tools.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ..base.vietnamese import slugify
 from ..load.units import UnitRegistry
 from ..model.site import Site
 
@@ -238,6 +241,57 @@ def _settings(prefix: str, units: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
+LIST_KEYS = {"metrics.yaml": "metrics", "data": "records"}  # the one field a list file is edited under
+
+
+def _metrics(prefix: str) -> dict[str, Any]:
+    """metrics.yaml, a top-level list: the desk edits it under one list field (`LIST_KEYS`), which
+    our backend adds when it reads the file and takes off when it writes it."""
+    fields = [
+        _field("id", "Mã chỉ tiêu", "string", "Chữ thường không dấu nối bằng -, ví dụ cuoc-giam-sat. Đừng đổi mã "
+               "đã dùng: số liệu ghi theo mã này.", pattern=["^[a-z0-9]+(-[a-z0-9]+)*$", "Mã chỉ gồm a-z, 0-9 và -."]),
+        _field("label", "Tên chỉ tiêu", "string"),
+        _field("unit", "Đơn vị tính", "string", "Ví dụ cuộc, lượt, đồng."),
+        _field("kind", "Loại", "select", "Số phát sinh trong kỳ, số hiện có tại một ngày, hay tỷ lệ phủ (tử số/mẫu số).",
+               options=[{"label": "Số phát sinh (flow)", "value": "flow"}, {"label": "Số hiện có (stock)", "value": "stock"},
+                        {"label": "Tỷ lệ phủ (coverage)", "value": "coverage"}]),
+        _field("format", "Cách viết số", "select", "Mặc định: số.", required=False,
+               options=[{"label": "Số", "value": "number"}, {"label": "Tiền (số nguyên đồng)", "value": "money"},
+                        {"label": "Số có phần lẻ", "value": "decimal"}]),
+        _field("group", "Nhóm chỉ tiêu", "string", "Nhóm trên trang số liệu.", required=False),
+        _field("description", "Mô tả", "text", required=False),
+    ]
+    return {
+        "name": "chi-tieu", "label": "Chỉ tiêu", "editor": {"preview": False},
+        "description": "Danh mục chỉ tiêu số liệu (metrics.yaml).",
+        "files": [{"name": "chi-tieu", "label": "Danh mục chỉ tiêu", "file": f"{prefix}/metrics.yaml",
+                   "fields": [_field("metrics", "Chỉ tiêu", "list", "Mỗi chỉ tiêu một mục.",
+                                     summary="{{fields.label}} ({{fields.unit}})", fields=fields)]}],
+    }
+
+
+def _data(site: Site, prefix: str, units: list[dict[str, str]]) -> dict[str, Any] | None:
+    """Each YAML data file (a top-level list of records) as one entry, edited under one list field
+    as metrics.yaml is; CSV and Excel files stay with the data keepers' own tools."""
+    kept = site.parts.data_files if site.parts is not None else ()
+    names = [rel for rel in kept if rel.endswith((".yaml", ".yml"))]
+    if not names:
+        return None
+    figure = {f["name"]: f for f in _figure_fields(site, units)}
+    fields = [
+        _field("unit", "Đơn vị", "select", 'Gõ tên đơn vị, có dấu hay không dấu ("dong cuong").', options=units),
+        figure["metric"], figure["period"], figure["value"], figure["scope"], figure["qualifier"], figure["denominator"],
+        _field("source", "Nguồn", "string", "Ví dụ: Báo cáo tháng 8/2020 của Ủy ban MTTQ tỉnh.", required=False),
+        _field("note", "Ghi chú", "text", required=False),
+    ]
+    files = [{"name": slugify(rel) or "du-lieu", "label": rel, "file": f"{prefix}/{rel}",
+              "fields": [_field("records", "Số liệu", "list", "Mỗi số liệu một mục: đơn vị, chỉ tiêu, kỳ báo cáo, giá trị.",
+                                summary="{{fields.unit}} — {{fields.metric}} — {{fields.period}}: {{fields.value}}",
+                                fields=fields)]} for rel in names]
+    return {"name": "so-lieu", "label": "Số liệu", "editor": {"preview": False},
+            "description": "Tệp số liệu YAML trong data/ (tệp CSV và Excel sửa bằng bảng tính).", "files": files}
+
+
 def desk_model(site: Site, backend: DeskBackend) -> dict[str, Any]:
     """Decap's configuration as a mapping (what `desk_config` writes as YAML)."""
     prefix = backend.content_prefix.strip("/")
@@ -248,8 +302,17 @@ def desk_model(site: Site, backend: DeskBackend) -> dict[str, Any]:
         "media_folder": f"{prefix}/media",
         "public_folder": "media",
         "slug": {"encoding": "ascii", "clean_accents": True},
-        "collections": [_news(site, prefix, units), _pages(prefix), _settings(prefix, units)],
+        "collections": [_news(site, prefix, units), _pages(prefix), _settings(prefix, units), *_lists(site, prefix, units, backend)],
     }
+
+
+def _lists(site: Site, prefix: str, units: list[dict[str, str]], backend: DeskBackend) -> list[dict[str, Any]]:
+    """metrics.yaml and the YAML data files: only on our own backend (`edit`), which wraps and
+    unwraps their top-level lists; a git host hands Decap the files as they are, which it cannot edit."""
+    if backend.name != "proxy":
+        return []
+    data = _data(site, prefix, units)
+    return [_metrics(prefix), *([data] if data else [])]
 
 
 class _NoAliases(yaml.SafeDumper):
