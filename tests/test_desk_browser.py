@@ -86,11 +86,12 @@ def open_desk(browser: Browser, desk: Desk, outside: list[str]) -> Page:
 
 
 def field(page: Page, label: str):  # type: ignore[no-untyped-def]
-    """The input of the desk's field whose label is exactly `label` (the last one: inside the
-    figures list, its own "Đơn vị" comes after the article's)."""
-    page.locator("label", has_text=label).first.wait_for()
+    """The input of the first visible field of the desk whose label is exactly `label` (a list's
+    closed items hide theirs)."""
+    page.locator("label:visible", has_text=label).first.wait_for()
     ids = page.evaluate(
         "(name) => [...document.querySelectorAll('label')]"
+        ".filter(l => l.offsetParent !== null)"
         ".filter(l => l.firstChild && l.firstChild.textContent.trim().toLowerCase() === name.toLowerCase())"
         ".map(l => l.htmlFor)", label)
     assert ids, f"no field labelled {label!r}"
@@ -251,4 +252,27 @@ def test_every_phrase_of_the_desk_is_vietnamese(browser: Browser, desk: Desk) ->
     page.goto(desk.url + "/admin/#/collections/tin-tuc/new")
     field(page, "Tiêu đề").wait_for()
     assert page.get_by_text("Thêm số liệu trong bài").count() == 1  # Decap's own phrase would say "Add"
+    assert outside == []
+
+
+def test_metrics_are_edited_in_the_desk_and_only_the_edit_changes(browser: Browser, desk: Desk) -> None:
+    """metrics.yaml, a top-level list, is edited under one list field; a save changes only what
+    the editor changed."""
+    import yaml
+
+    metrics = desk.source / "metrics.yaml"
+    before = yaml.safe_load(metrics.read_text(encoding="utf-8"))
+    outside: list[str] = []
+    page = open_desk(browser, desk, outside)
+    page.goto(desk.url + "/admin/#/collections/chi-tieu/entries/danh-muc")
+    page.get_by_text(f"{len(before)} chỉ tiêu").wait_for()
+    item = page.locator("[class*='SortableListItem']", has_text="Khẩu trang tiếp nhận (chiếc)").last
+    item.locator("button").first.click()  # opens that metric
+    field(page, "Mô tả").fill("Số khẩu trang Mặt trận tiếp nhận trong kỳ.")
+    reply = publish(page)
+    assert reply[0] == 200, reply
+    after = yaml.safe_load(metrics.read_text(encoding="utf-8"))
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert [after[i]["id"] for i in changed] == ["khau-trang"]
+    assert after[changed[0]] == {**before[changed[0]], "description": "Số khẩu trang Mặt trận tiếp nhận trong kỳ."}
     assert outside == []

@@ -264,7 +264,7 @@ def _metrics(prefix: str) -> dict[str, Any]:
     return {
         "name": "chi-tieu", "label": "Chỉ tiêu", "editor": {"preview": False},
         "description": "Danh mục chỉ tiêu số liệu (metrics.yaml).",
-        "files": [{"name": "chi-tieu", "label": "Danh mục chỉ tiêu", "file": f"{prefix}/metrics.yaml",
+        "files": [{"name": "danh-muc", "label": "Danh mục chỉ tiêu", "file": f"{prefix}/metrics.yaml",
                    "fields": [_field("metrics", "Chỉ tiêu", "list", "Mỗi chỉ tiêu một mục.",
                                      summary="{{fields.label}} ({{fields.unit}})", fields=fields)]}],
     }
