@@ -20,8 +20,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-
 from ..base.errors import Problems
 from ..base.oserrors import reason
 from ..base.vietnamese import format_date_vi
@@ -137,6 +135,8 @@ _Where = tuple[int, int, int]  # (sheet's index, row, column)
 def _pass(data: bytes, data_only: bool, wanted: set[_Where] | None = None) -> tuple[list[Sheet], dict[_Where, str]]:
     """One read of the workbook: its sheets, and (without `data_only`) each formula's text by
     place. With `wanted`, only those cells are kept (the results of the formulas)."""
+    import openpyxl  # here, not at the top: 0.2 s that every command would pay, most with no workbook
+
     formulas: dict[_Where, str] = {}
     sheets: list[Sheet] = []
     count = 0
