@@ -77,10 +77,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def http_server(directory: Path) -> Iterator[str]:
+def http_server(directory: Path, handler_class: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 at a free port, quietly, for as long as the block lasts;
-    yields the root address ("http://127.0.0.1:PORT/"). One server for every test that needs one."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    yields the root address ("http://127.0.0.1:PORT/"). One server for every test that needs one;
+    `handler_class` (a quiet static handler by default) may answer more than files."""
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,16 +10,12 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
-from conftest import NOW, SITE_YAML, make_site, news_item
+from conftest import NOW, SITE_YAML, http_server, make_site, news_item
 
 from site_builder.base.desk_bundle import BUNDLE, PHRASES, bundle_files
 from site_builder.base.errors import Problems
@@ -120,18 +116,6 @@ class _Desk(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-@contextmanager
-def _serve(root: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Desk, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _open(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:
     """A page at `url` whose requests to any host but 127.0.0.1 are aborted and recorded, with its
     script errors."""
@@ -156,7 +140,7 @@ def _open(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:
 def test_published_github_desk_opens_to_its_login_screen(browser: Browser, tmp_path: Path) -> None:
     source = make_site(tmp_path, site_yaml=SITE_YAML + EDITOR)
     build(source, tmp_path / "host" / "ban-tin", now=NOW)
-    with _serve(tmp_path / "host") as origin:
+    with http_server(tmp_path / "host") as origin:
         page, elsewhere, errors = _open(browser, origin + "ban-tin/admin/")
         page.get_by_role("button", name="Đăng nhập bằng GitHub").wait_for(timeout=30_000)
         assert CONFIG_ERROR not in page.inner_text("body")
@@ -189,7 +173,7 @@ def test_local_desk_loads_and_finds_a_unit_typed_without_tones(browser: Browser,
         shutil.copy(BUNDLE / name, admin / name)
     shutil.copy(PHRASES, admin / PHRASES.name)
     _Desk.actions = []
-    with _serve(tmp_path / "project") as origin:
+    with http_server(tmp_path / "project", _Desk) as origin:
         page, elsewhere, errors = _open(browser, origin + "admin/")
         page.get_by_role("button", name="Đăng nhập").click(timeout=30_000)
         page.get_by_text("Bài viết: Markdown").wait_for(timeout=30_000)
