@@ -80,6 +80,20 @@ def test_more_than_one_file_in_swap_share_changed_swaps(changed: int, swap: bool
     assert len(todo.render) == changed and todo.swap is swap
 
 
+@pytest.mark.parametrize("changed, swap", [(99, False), (100, True)])
+def test_a_large_share_swaps_only_from_swap_from_files(changed: int, swap: bool) -> None:
+    """`serve` writes a change of fewer than `swap_from` files in place, however large its share
+    (a new article touches half of a small site): rendering them here beats staging the rest."""
+    planned = _site(198)
+    keys = _keys(planned)
+    manifest = _built(keys)
+    for n in range(changed):
+        keys[f"p{n}/index.html"] = "changed"
+    todo = decide(planned, keys, manifest, {e.path for e in planned[:-1]}, output_is_dir=True, swap_from=100)
+    assert len(todo.render) == changed and todo.swap is swap
+    assert decide(planned, keys, Manifest(), set(), output_is_dir=True, swap_from=100).swap  # a first build
+
+
 def test_the_share_is_read_when_deciding(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests force either write mode through `decide.SWAP_SHARE`."""
     planned = _site(8)

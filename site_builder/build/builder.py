@@ -73,6 +73,10 @@ class Builder:
     every change), keeping what it learnt in memory and in `.cache/`. `defer_search` leaves the
     search index to `index_search`, called right after (what `serve` does)."""
 
+    # Changes of fewer files than this never swap through staging (see `decide`). The command line
+    # swaps any large share, so a kill leaves one whole version of the site.
+    swap_from = 0
+
     def __init__(self, source: Path, output: Path, include_drafts: bool = False,
                  progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True,
                  portable: bool = False, lock_timeout: float = LOCK_WAIT,
@@ -186,7 +190,7 @@ class Builder:
         keys = {e.path: key(e, base, digests) for e in planned}
         manifest = self.cache.manifest(self.output)
         existing = existing_files(self.output)
-        todo = decide(planned, keys, manifest, existing, self.output.is_dir())
+        todo = decide(planned, keys, manifest, existing, self.output.is_dir(), self.swap_from)
         search = self.search.take(todo.search, todo.swap)
         env = self._environment(site, base, todo.swap)
         strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick) if todo.swap

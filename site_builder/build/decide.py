@@ -23,11 +23,13 @@ class Todo:
 
 
 def decide(planned: Sequence[Planned], keys: Mapping[str, str], manifest: Manifest, existing: Set[str],
-           output_is_dir: bool) -> Todo:
+           output_is_dir: bool, swap_from: int = 0) -> Todo:
     """Render a file whose key differs from the last build's or whose file is gone; swap through
-    staging on a first build, a missing output, or when more than 1/SWAP_SHARE of the files change."""
+    staging on a first build, a missing output, or when more than 1/SWAP_SHARE of the files change
+    and they are at least `swap_from` (`serve` writes fewer in place, see `LiveBuilder`)."""
     files = tuple(e for e in planned if not isinstance(e, SearchIndex))
     render = tuple(e for e in files if manifest.entries.get(e.path, ("",))[0] != keys[e.path] or e.path not in existing)
     search = next((e for e in planned if isinstance(e, SearchIndex)), None)
-    swap = not manifest.entries or not output_is_dir or len(render) * SWAP_SHARE > len(files)
+    swap = (not manifest.entries or not output_is_dir
+            or (len(render) * SWAP_SHARE > len(files) and len(render) >= swap_from))
     return Todo(files, render, search, swap)

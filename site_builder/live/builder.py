@@ -47,6 +47,11 @@ class LiveBuilder(Builder):
     """A `Builder` that `serve` keeps between saves: the last good build stays in memory
     (`snapshot`), and the cache is saved after the search index (`index_search`)."""
 
+    # A save that touches fewer files than this is written in place however large its share of a
+    # small site (a new article: half of the sample's pages), which is twice as fast as staging
+    # every file; a kill then leaves each file whole, old or new, and the next build completes it.
+    swap_from = 200
+
     def __init__(self, source: Path, output: Path, include_drafts: bool = False,
                  progress: Progress | None = None, jobs: int | None = None, use_cache: bool = True,
                  portable: bool = False, lock_timeout: float = LOCK_WAIT,
