@@ -193,6 +193,22 @@ def test_media_upload_safe_name_year_folder(desk: Desk) -> None:
     assert isinstance(got.body, dict) and base64.b64decode(got.body["content"]) == PNG
 
 
+def test_an_upload_on_new_years_night_goes_to_the_vietnamese_year(sample_site: Path) -> None:
+    """00:30 on 1 January in Viet Nam is still 31 December in UTC (Decap's `{{year}}`): the
+    backend, which places every upload, files it under the new year, and the entry names it so."""
+    from datetime import UTC, datetime
+    desk = Desk(sample_site)
+    desk.api = DeskApi(sample_site, frozenset({ORIGIN}), desk.saved.extend, now=lambda: datetime(2026, 12, 31, 17, 30, tzinfo=UTC))
+    asset = {"path": "content/media/2026/phao-hoa.png", "content": base64.b64encode(PNG).decode(), "encoding": "base64"}
+    reply = desk.persist("content/news/2026/don-nam-moi.md",
+                         news("image: media/2026/phao-hoa.png\nimage_alt: Pháo hoa đêm giao thừa\n"), [asset])
+    assert reply.status == 200, reply
+    assert (sample_site / "media/2027/phao-hoa.png").read_bytes() == PNG and not (sample_site / "media/2026/phao-hoa.png").exists()
+    assert "image: media/2027/phao-hoa.png\n" in (sample_site / "news/2026/don-nam-moi.md").read_text()
+    alone = desk.call("persistMedia", {"asset": {**asset, "path": "content/media/2026/bang-ron.png"}})
+    assert isinstance(alone.body, dict) and alone.body["path"] == "content/media/2027/bang-ron.png"
+
+
 @pytest.mark.parametrize("name, data", [
     ("ve.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     ("trang.html", b"<p>x</p>"),

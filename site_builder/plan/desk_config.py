@@ -11,10 +11,10 @@ Decisions where Decap and our formats meet (README, "Bàn biên tập"):
 - Dates are stored as `"2020-08-21 02:49"`, Vietnam time as written: the datetime widget's
   `format: "YYYY-MM-DD HH:mm"` with `picker_utc: false` parses and writes the value in the
   browser's local clock, with no conversion to UTC.
-- Uploads go to `<source>/media/<year>/` (the year of the item's date, `{{year}}`, a field-level
-  `media_folder`), and front matter gets `media/<year>/<file>` (`public_folder`), as README
-  writes `image:`. Decap takes `{{year}}` in UTC, so an item dated 00:00–06:59 on 1 January
-  files its photo under the previous year: only the folder differs, the link is right.
+- Uploads go to `<source>/media/<year>/` (a field-level `media_folder` with `{{year}}`), and
+  front matter gets `media/<year>/<file>` (`public_folder`), as README writes `image:`. Decap
+  takes `{{year}}` in UTC; the local backend places every upload itself, in the year of the
+  upload in Vietnam time (`live.desk_media.place`), and rewrites the entry's links to match.
 - Category is a text field whose hint lists the categories in use: Decap's `select` cannot add
   a new value, and the build folds spellings and warns about variants.
 - `image_alt` is required only when there is an image; Decap cannot say so in its config, so
