@@ -160,6 +160,10 @@ def test_an_editor_publishes_an_article_with_a_figure_and_a_photo(browser: Brows
     page.locator("input[type=file]").first.set_input_files(str(photo))
     page.get_by_role("button", name="Lấy những cái đã chọn").click()
     field(page, "Mô tả ảnh (cho người khiếm thị)").fill("Đại biểu dự hội nghị tại hội trường xã")
+    category = field(page, "Chuyên mục")  # choose one in use, or add one: here a new one
+    offered = category.evaluate("input => [...input.list.options].map(o => o.value)")
+    assert "Hoạt động Mặt trận" in offered, offered
+    category.fill("Hội nghị cơ sở")
     page.locator("[data-slate-editor]").click()
     page.keyboard.type("Sáng nay, Mặt trận xã tổ chức hội nghị.")
     reply = publish(page)
@@ -175,6 +179,7 @@ def test_an_editor_publishes_an_article_with_a_figure_and_a_photo(browser: Brows
     assert 'image_alt: "Đại biểu dự hội nghị tại hội trường xã"' in text or \
         "image_alt: Đại biểu dự hội nghị tại hội trường xã" in text
     assert "draft: true" not in text
+    assert "category: Hội nghị cơ sở" in text or 'category: "Hội nghị cơ sở"' in text, text
     assert "Sáng nay, Mặt trận xã tổ chức hội nghị." in saved.read_text(encoding="utf-8")
 
     date = re.search(r'^date: "(\d{4})-(\d{2})-', text, re.M)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 from conftest import NOW, SITE_YAML, http_server, make_site, news_item
 
-from site_builder.base.desk_bundle import BUNDLE, PHRASES, bundle_files
+from site_builder.base.desk_bundle import BUNDLE, OURS, bundle_files
 from site_builder.base.errors import Problems
 from site_builder.build.builder import build
 from site_builder.load.config import load_config
@@ -37,7 +37,7 @@ def test_editor_publishes_admin_and_only_then(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(source, out, now=NOW)
     admin = out / "admin"
-    assert sorted(p.name for p in admin.iterdir()) == sorted([*bundle_files(), "config.yml", "desk-vi.js", "index.html"])
+    assert sorted(p.name for p in admin.iterdir()) == sorted([*bundle_files(), "config.yml", "desk-vi.js", "desk-widgets.js", "index.html"])
     assert all((admin / n).read_bytes() == (BUNDLE / n).read_bytes() for n in bundle_files())
     page = (admin / "index.html").read_text("utf-8")
     assert "<title>Bàn biên tập — Bản tin thử nghiệm</title>" in page and '<meta name="robots" content="noindex">' in page
@@ -171,7 +171,8 @@ def test_local_desk_loads_and_finds_a_unit_typed_without_tones(browser: Browser,
     (admin / "config.yml").write_text(desk_config(site, backend), encoding="utf-8")
     for name in bundle_files():
         shutil.copy(BUNDLE / name, admin / name)
-    shutil.copy(PHRASES, admin / PHRASES.name)
+    for ours in OURS:
+        shutil.copy(ours, admin / ours.name)
     _Desk.actions = []
     with http_server(tmp_path / "project", _Desk) as origin:
         page, elsewhere, errors = _open(browser, origin + "admin/")

@@ -13,7 +13,8 @@ test (and `verify`) proves the files are the ones npm published.
 The desk's page (`plan/desk_admin.admin_page`) loads the bundle, which reads `config.yml` beside
 it, and one small script of ours, `desk-vi.js` (`PHRASES`): Decap's Vietnamese locale lacks 77
 phrases (buttons such as "Add", the Markdown toolbar, the media library's "Copy"), which Decap
-would show in English; the script registers the locale again with them added.
+would show in English; the script registers the locale again with them added. A second,
+`desk-widgets.js` (`WIDGETS`), registers our one field: a text box offering the values in use.
 
 This lives in `base` because three stages use it (plan publishes the desk for git backends, live
 serves it for `edit`, the CLI updates it) and it needs nothing of site_builder. The command that
@@ -37,6 +38,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "desk_assets"
 BUNDLE = ASSETS / "decap"
 # Ours, beside the bundle: the phrases Decap's Vietnamese locale lacks, loaded after decap-cms.js.
 PHRASES = ASSETS / "desk-vi.js"
+# Ours too: the desk's own field (`suggest`: choose a value in use or type a new one).
+WIDGETS = ASSETS / "desk-widgets.js"
+OURS = (PHRASES, WIDGETS)  # loaded in this order after decap-cms.js, served and published beside it
 MANIFEST = BUNDLE / "MANIFEST.json"
 PACKAGE = "decap-cms"
 LICENSE_NAME = "LICENSE"

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..base.desk_bundle import BUNDLE, PHRASES
+from ..base.desk_bundle import BUNDLE, OURS
 from ..base.errors import BuildFailed, unique
 from ..model.site import Site, load_site
 from ..plan.desk_admin import admin_page
@@ -86,7 +86,7 @@ class DeskRoutes:
         if name == "config.yml":
             return _send(start_response, "text/yaml; charset=utf-8",
                          desk_config(self._last_site(), self._backend()).encode())
-        target = PHRASES if name == PHRASES.name else _inside(BUNDLE, name)
+        target = next((ours for ours in OURS if ours.name == name), None) or _inside(BUNDLE, name)
         if target is None:
             return _plain(start_response, "404 Not Found", "Không tìm thấy tệp này của bàn biên tập.")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import cast
 
-from ..base.desk_bundle import BUNDLE, PHRASES, bundle_files
+from ..base.desk_bundle import BUNDLE, OURS, bundle_files
 from ..load.config import SiteConfig
 from ..model.site import Site
 from .desk_config import BackendName, DeskBackend, desk_config
@@ -33,6 +33,7 @@ def content_security_policy(backend: DeskBackend) -> str:
 
 def admin_page(site_title: str, backend: DeskBackend) -> str:
     """The HTML of `/admin/`: Decap in Vietnamese, titled "Bàn biên tập — <site title>"."""
+    scripts = "\n".join(f'<script src="{ours.name}"></script>' for ours in OURS)
     return f"""<!doctype html>
 <html lang="vi">
 <head>
@@ -45,7 +46,7 @@ def admin_page(site_title: str, backend: DeskBackend) -> str:
 <body>
 <noscript>Bàn biên tập cần bật JavaScript.</noscript>
 <script src="decap-cms.js"></script>
-<script src="desk-vi.js"></script>
+{scripts}
 </body>
 </html>
 """
@@ -69,6 +70,7 @@ def add_desk(p: Planner, site: Site, backend: DeskBackend) -> None:
     p.out.append(GeneratedFile(ADMIN_FOLDER + "index.html", lambda: page, p.deps({"site.yaml"}), "site.yaml"))
     model = desk_config(site, backend).encode("utf-8")
     p.out.append(GeneratedFile(ADMIN_FOLDER + "config.yml", lambda: model, p.deps(deps), "site.yaml"))
-    p.out.append(CopiedFile(ADMIN_FOLDER + PHRASES.name, PHRASES, frozenset(), "site.yaml"))
+    for ours in OURS:
+        p.out.append(CopiedFile(ADMIN_FOLDER + ours.name, ours, frozenset(), "site.yaml"))
     for name in bundle_files(BUNDLE):
         p.out.append(CopiedFile(ADMIN_FOLDER + name, BUNDLE / name, frozenset(), "site.yaml"))

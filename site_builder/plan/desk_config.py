@@ -15,8 +15,9 @@ Decisions where Decap and our formats meet (README, "Bàn biên tập"):
   front matter gets `media/<year>/<file>` (`public_folder`), as README writes `image:`. Decap
   takes `{{year}}` in UTC; the local backend places every upload itself, in the year of the
   upload in Vietnam time (`live.desk_media.place`), and rewrites the entry's links to match.
-- Category is a text field whose hint lists the categories in use: Decap's `select` cannot add
-  a new value, and the build folds spellings and warns about variants.
+- Category is our `suggest` field (`desk-widgets.js`): a text box offering the categories in
+  use, which also takes a new one. Decap's `select` cannot add a value; the build folds
+  spellings and warns about variants.
 - `image_alt` is required only when there is an image; Decap cannot say so in its config, so
   the hint says it and the desk's backend refuses the save with the build's message.
 - `metrics.yaml` and `data/*.yaml` are lists at their top level, which a Decap entry cannot be
@@ -144,9 +145,7 @@ def _news(site: Site, prefix: str, units: list[dict[str, str]]) -> dict[str, Any
     tags = sorted(site.tags, key=lambda t: -len(t.items))[:TAG_HINT_SIZE]
     media: dict[str, Any] = {"media_folder": f"/{prefix}/media/{{{{year}}}}", "public_folder": "media/{{year}}"}
     date: dict[str, Any] = {"format": DATE_FORMAT, "date_format": "YYYY-MM-DD", "time_format": "HH:mm", "picker_utc": False}
-    category_hint = "Chọn đúng một chuyên mục đang dùng, hoặc gõ chuyên mục mới."
-    if categories:
-        category_hint += " Đang dùng: " + "; ".join(categories) + "."
+    category_hint = "Chọn một chuyên mục đang dùng trong danh sách hiện ra, hoặc gõ chuyên mục mới."
     tag_hint = "Mỗi thẻ một mục."
     if tags:
         tag_hint += " Thẻ hay dùng: " + "; ".join(t.name for t in tags) + "."
@@ -165,7 +164,7 @@ def _news(site: Site, prefix: str, units: list[dict[str, str]]) -> dict[str, Any
                    "nhiều đơn vị: để trống ô này và chọn ở Các đơn vị.", required=False, options=units),
             _field("units", "Các đơn vị", "select", "Chỉ dùng khi bài nói về nhiều đơn vị; khi đó để trống ô "
                    "Đơn vị.", required=False, multiple=True, options=units),
-            _field("category", "Chuyên mục", "string", category_hint, required=False),
+            _field("category", "Chuyên mục", "suggest", category_hint, required=False, options=categories),
             _field("tags", "Thẻ", "list", tag_hint, required=False),
             _field("authors", "Tác giả", "list", "Mỗi người một mục, ví dụ Mai Hiên.", required=False),
             _field("summary", "Tóm tắt", "text", "Một hai câu, hiện ở danh sách bài và khi chia sẻ.",
