@@ -183,6 +183,13 @@ def hugo_binary(bench_venv: Path) -> str:
     return shutil.which("hugo") or str(bench_venv / "bin" / "hugo")
 
 
+def pagefind_binary(sb_python: Path) -> str | None:
+    """The Pagefind executable site_builder runs (from its `pagefind` package), for Hugo's output."""
+    done = subprocess.run([str(sb_python), "-c", "from pagefind.service import get_executable; print(get_executable() or '')"],
+                          capture_output=True, text=True)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
 def tool_version(command: list[str]) -> str:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -209,6 +216,49 @@ else:
 
 _BUILT = re.compile(r"Đã xây dựng xong (\d+) trang trong ([\d.,]+) giây")
 _SEARCH = re.compile(r"chỉ mục tìm kiếm ([\d.]+) giây")
+
+
+EDIT_SENTENCE = "Câu thêm vào lúc đo bản xây dựng bằng dòng lệnh sau khi sửa một bài."
+
+
+def cli_edit(row: dict, n: int, sb: Path, info: dict, sb_command: list[str], scratch: Path, timeout: float) -> None:
+    """`site-builder build` as a process after one item's body gained a sentence (what CI or a
+    desk publish runs after a save); the item is put back afterwards (the next build sees it)."""
+    item, page = sb / info["edit_item"], sb / info["edit_page"]
+    original = item.read_bytes()
+    try:
+        item.write_bytes((original.decode("utf-8").rstrip("\n") + f" {EDIT_SENTENCE}\n").encode("utf-8"))
+        log(f"N={n}: site_builder build after a one-item edit (command line)")
+        row["sb_cli_edit"] = measure(sb_command, sb, scratch, "site_builder-cli-edit", timeout)
+        row["sb_cli_edit_page"] = page.is_file() and EDIT_SENTENCE in page.read_text(encoding="utf-8")
+    finally:
+        item.write_bytes(original)
+
+
+def restored_cache(row: dict, n: int, sb: Path, scratch: Path, args, timeout: float) -> None:
+    """A CI build with the cache restored: the sources copied to another path with new file times
+    (as a fresh clone has them), the cache folder of the last build copied beside them, no output."""
+    cache = sb / ".cache"
+    if not cache.is_dir():
+        return
+    clone = sb.parent / "site_builder-clone"
+    set_aside(clone)
+    shutil.copytree(sb / "content", clone / "content", copy_function=shutil.copyfile)  # new times
+    shutil.copytree(cache, clone / ".cache")
+    command = [str(args.site_builder_python.parent / "site-builder"), "build",
+               "--source", str(clone / "content"), "--output", str(clone / "output")]
+    log(f"N={n}: site_builder build with the cache restored (fresh copy elsewhere, empty output)")
+    row["sb_restored"] = measure(command, clone, scratch, "site_builder-restored", timeout)
+    if row["sb_restored"].ok:
+        row["sb_restored_same"] = same_tree(sb / "output", clone / "output")
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """Whether two outputs hold the same files with the same bytes (the cache's own marker aside)."""
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+    left, right = files(a), files(b)
+    return left.keys() == right.keys() and all(left[k].read_bytes() == right[k].read_bytes() for k in left)
 
 
 def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
@@ -240,6 +290,8 @@ def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
         log(f"N={n}: site_builder no-change rebuild")
         row["sb_nochange"] = measure(sb_command, sb, scratch, "site_builder-nochange", timeout)
         row["sb_nochange_said"] = "Không có gì thay đổi" in row["sb_nochange"].err
+        restored_cache(row, n, sb, scratch, args, timeout)  # from the cache of the build just measured
+        cli_edit(row, n, sb, info, sb_command, scratch, timeout)
         if tools["incremental"]:
             log(f"N={n}: site_builder one-item edit ({tools['incremental']})")
             probe = [str(args.site_builder_python), str(EDIT_PROBE), str(source), str(output),
@@ -258,6 +310,10 @@ def bench_size(n: int, work: Path, args, corpus_mod, tools: dict) -> dict:
         row["hugo"] = measure([tools["hugo"], "--quiet", "--source", str(hugo), "--destination", str(hugo / "public")],
                               hugo, scratch, "hugo-cold", timeout, env)
         row["hugo_html"] = count_html(hugo / "public")
+        if row["hugo"].ok and tools["pagefind"]:
+            log(f"N={n}: Pagefind on Hugo's output (what a Hugo user with search runs)")
+            row["hugo_pagefind"] = measure([tools["pagefind"], "--site", str(hugo / "public"), "--silent"],
+                                           hugo, scratch, "hugo-pagefind", timeout)
 
     # Pelican -----------------------------------------------------------------------------------
     if "pelican" in args.tools:
@@ -311,6 +367,20 @@ def table_rows(rows: list[dict], tools: dict) -> list[tuple[str, list[str]]]:
         result = r.get("sb_edit_result") or {}
         return f"{result['search_ms']:.0f}" if result.get("search_ms") is not None else "—"
 
+    def cli_edit_cell(r: dict) -> str:
+        run = r.get("sb_cli_edit")
+        return "—" if run is None else _s(run) + ("" if r.get("sb_cli_edit_page") or not run.ok else " (page NOT updated)")
+
+    def restored_cell(r: dict) -> str:
+        run = r.get("sb_restored")
+        return "—" if run is None else _s(run) + ("" if r.get("sb_restored_same") or not run.ok else " (output differs)")
+
+    def without_search(r: dict) -> str:
+        cold, hugo = r.get("sb_cold"), r.get("hugo")
+        if not cold or not cold.ok or not hugo or not hugo.ok or r.get("sb_search_seconds") is None:
+            return "—"
+        return f"{(cold.seconds - r['sb_search_seconds']) / hugo.seconds:.2f}×"
+
     def nochange(r: dict) -> str:
         run = r.get("sb_nochange")
         if run is None:
@@ -331,6 +401,8 @@ def table_rows(rows: list[dict], tools: dict) -> list[tuple[str, list[str]]]:
         ("  CPU time (user+sys), s", col(lambda r: f"{r['sb_cold'].cpu_seconds:.1f}" if r.get("sb_cold") and r["sb_cold"].ok else "—")),
         ("  warnings printed / exit code", col(lambda r: f"{r.get('sb_warnings', '—')} / {r['sb_cold'].data['returncode']}" if r.get("sb_cold") else "—")),
         ("site_builder no-change rebuild, s", col(nochange)),
+        ("site_builder build after a one-item edit (command line), s", col(cli_edit_cell)),
+        ("site_builder build with the cache restored (new path, empty output), s", col(restored_cell)),
         ("site_builder one-item edit, pages written, ms", col(edit_cell)),
         ("  then search index (serve does it after), ms", col(edit_search)),
         ("site_builder HTML pages written", col(lambda r: str(r.get("sb_html", "—")))),
@@ -340,14 +412,28 @@ def table_rows(rows: list[dict], tools: dict) -> list[tuple[str, list[str]]]:
         ("Hugo cold build, s", col(lambda r: _s(r.get("hugo")))),
         ("Hugo HTML pages / pages per second", col(lambda r: f"{r.get('hugo_html', '—')} / {pps(r, 'hugo', 'hugo_html')}")),
         ("Hugo peak RSS (ru_maxrss), MB", col(lambda r: _mb(r.get("hugo")))),
+        ("Pagefind on Hugo's output, s", col(lambda r: _s(r.get("hugo_pagefind")))),
+        ("Hugo + Pagefind, s", col(lambda r: f"{hugo_search(r):.2f}" if hugo_search(r) else "—")),
+        ("Hugo + Pagefind peak RSS (largest of the two), MB",
+         col(lambda r: f"{max(r['hugo'].peak_mb, r['hugo_pagefind'].peak_mb):.0f}" if hugo_search(r) else "—")),
         ("Pelican cold build, s", col(lambda r: _s(r.get("pelican")))),
         ("Pelican HTML pages / pages per second", col(lambda r: f"{r.get('pelican_html', '—')} / {pps(r, 'pelican', 'pelican_html')}")),
         ("Pelican peak RSS (ru_maxrss), MB", col(lambda r: _mb(r.get("pelican")))),
         ("Ratio site_builder cold / Hugo cold", col(lambda r: _ratio(r.get("sb_cold"), r.get("hugo"), "time"))),
+        ("Ratio site_builder cold / (Hugo + Pagefind)",
+         col(lambda r: f"{r['sb_cold'].seconds / hugo_search(r):.2f}×" if hugo_search(r) and r.get("sb_cold") and r["sb_cold"].ok else "—")),
+        ("Ratio site_builder cold without search / Hugo", col(without_search)),
+        ("Ratio restored-cache build / Hugo", col(lambda r: _ratio(r.get("sb_restored"), r.get("hugo"), "time"))),
         ("Ratio site_builder peak / Hugo peak", col(lambda r: _ratio(r.get("sb_cold"), r.get("hugo"), "rss"))),
         ("Ratio site_builder cold / Pelican cold", col(lambda r: _ratio(r.get("sb_cold"), r.get("pelican"), "time"))),
     ]
     return out
+
+
+def hugo_search(r: dict) -> float | None:
+    """Hugo's cold build plus Pagefind on its output, seconds (None unless both ran)."""
+    hugo, pagefind = r.get("hugo"), r.get("hugo_pagefind")
+    return hugo.seconds + pagefind.seconds if hugo and pagefind and hugo.ok and pagefind.ok else None
 
 
 def plain_table(header: list[str], rows: list[tuple[str, list[str]]]) -> str:
@@ -400,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         "hugo": hugo_binary(args.bench_venv),
         "pelican": str(args.bench_venv / "bin" / "pelican"),
         "incremental": incremental_builder(args.site_builder_python),
+        "pagefind": pagefind_binary(args.site_builder_python),
     }
     versions = {
         "hugo": tool_version([tools["hugo"], "version"]).split(" BuildDate")[0],
