@@ -2,11 +2,13 @@
 year and by reported period, the chart, and the records behind every figure."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
 
 from ..base.vietnamese import Period, year_period
 from ..load.metrics import Metric
@@ -61,10 +63,15 @@ def _distinct_periods(records: list[Record]) -> list[Period]:
     return sorted(seen.values(), key=lambda p: (p.start, p.end))
 
 
-def summarize(totals: Totals, unit_id: str, warnings: list[ShortfallWarning]) -> tuple[MetricSummary, ...]:
+_BY_PERIOD = attrgetter("period.start", "period.end", "index")
+
+
+def summarize(totals: Totals, unit_id: str, warnings: Sequence[ShortfallWarning]) -> tuple[MetricSummary, ...]:
     """A summary per metric with data reaching the unit."""
     out: list[MetricSummary] = []
     reach = totals.reach[unit_id]
+    covers = totals.covers
+    mine = [w for w in warnings if w.record.unit == unit_id]
     for metric in totals.metrics_of(unit_id):
         relevant = totals.relevant(unit_id, metric.id)
         last = max(r.period.end for r in relevant)
@@ -84,14 +91,18 @@ def summarize(totals: Totals, unit_id: str, warnings: list[ShortfallWarning]) ->
                 periods.append((period, total))
         points = [(str(row.year), row.total.value) for row in years if row.total is not None]
         rows = []
-        for r in sorted(relevant, key=lambda r: (r.period.start, r.period.end, r.index)):
-            cover = next((a for a in totals.covers.get(r.index, ()) if a.unit in reach), None) if flow else None
+        for r in sorted(relevant, key=_BY_PERIOD):
+            cover = None
+            for a in covers.get(r.index, ()) if flow else ():
+                if a.unit in reach:
+                    cover = a
+                    break
             rows.append(RecordRow(r, cover))
         out.append(MetricSummary(
             unit=unit_id, metric=metric, latest=latest,
             year_to_date=totals.year_to_date(unit_id, metric.id, last) if flow else None,
             years=years, periods=tuple(periods), chart=bar_chart(points), records=tuple(rows),
-            warnings=tuple(w for w in warnings if w.record.unit == unit_id and w.record.metric == metric.id),
+            warnings=tuple(w for w in mine if w.record.metric == metric.id),
         ))
     return tuple(out)
 
