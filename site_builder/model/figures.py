@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..base.vietnamese import Period, year_period
 from ..load.metrics import Metric
@@ -26,9 +27,10 @@ class YearRow:
     cumulative: Total | None
 
 
-@dataclass(frozen=True)
-class RecordRow:
-    """A record reaching a unit, and the reported record that already accounts for it, if any."""
+class RecordRow(NamedTuple):
+    """A record reaching a unit, and the reported record that already accounts for it, if any (a
+    named tuple: a page lists every record reaching its unit, and a frozen dataclass costs
+    several times more to make)."""
 
     record: Record
     covered_by: Record | None
@@ -56,25 +58,29 @@ class MetricSummary:
         return tuple((year, tuple(rows)) for year, rows in groupby(ordered, key=lambda row: row.record.period.end.year))
 
 
+_START_END = attrgetter("start", "end")
+
+
 def _distinct_periods(records: list[Record]) -> list[Period]:
     seen: dict[tuple[date, date], Period] = {}
     for r in records:
         seen.setdefault((r.period.start, r.period.end), r.period)
-    return sorted(seen.values(), key=lambda p: (p.start, p.end))
+    return sorted(seen.values(), key=_START_END)
 
 
 _BY_PERIOD = attrgetter("period.start", "period.end", "index")
+_END = attrgetter("period.end")
 
 
 def summarize(totals: Totals, unit_id: str, warnings: Sequence[ShortfallWarning]) -> tuple[MetricSummary, ...]:
     """A summary per metric with data reaching the unit."""
     out: list[MetricSummary] = []
     reach = totals.reach[unit_id]
-    covers = totals.covers
+    covers, shared = totals.covers, totals.shared
     mine = [w for w in warnings if w.record.unit == unit_id]
     for metric in totals.metrics_of(unit_id):
         relevant = totals.relevant(unit_id, metric.id)
-        last = max(r.period.end for r in relevant)
+        last = max(map(_END, relevant))
         latest = totals.cumulative(unit_id, metric.id, last)
         if latest is None:
             continue
@@ -97,7 +103,11 @@ def summarize(totals: Totals, unit_id: str, warnings: Sequence[ShortfallWarning]
                 if a.unit in reach:
                     cover = a
                     break
-            rows.append(RecordRow(r, cover))
+            key = (r.index, -1 if cover is None else cover.index)
+            row = shared.get(key)
+            if row is None:
+                row = shared[key] = RecordRow(r, cover)
+            rows.append(row)
         out.append(MetricSummary(
             unit=unit_id, metric=metric, latest=latest,
             year_to_date=totals.year_to_date(unit_id, metric.id, last) if flow else None,

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from ..base.errors import Problems
 from ..base.vietnamese import Period, format_number
@@ -50,7 +51,7 @@ def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
     return reach
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Total:
     """A unit's figure for a metric: over a period (flow) or as of a date (stock, coverage)."""
 
@@ -85,9 +86,12 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str:
     return "khoảng"
 
 
+_unit_scope = attrgetter("unit", "scope")
+
+
 def _reported_by(unit_id: str, chosen: list[Record]) -> bool:
     """A total is "reported" when it consists only of the unit's own reports for all levels."""
-    return all(r.unit == unit_id and r.scope == "all" for r in chosen)
+    return set(map(_unit_scope, chosen)) <= {(unit_id, "all")}
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Totals:
     reach: dict[str, frozenset[str]]
     by_metric: dict[str, list[Record]] = field(default_factory=dict)
     reached_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    above: dict[str, frozenset[str]] = field(default_factory=dict)   # reached_by, the unit left out
     by_unit: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
     flows: FlowIndex = field(default_factory=FlowIndex)
     series: dict[tuple[str, str], tuple[Series, ...]] = field(default_factory=dict)
@@ -109,6 +114,9 @@ class Totals:
     _counted: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     _spans: dict[tuple[str, str], Spans] = field(default_factory=dict)
     _sources: dict[tuple[str, str], list[tuple[str, tuple[Series, ...]]]] = field(default_factory=dict)
+    # What pages make of the totals and share between units (`figures.RecordRow`s by record and
+    # cover): hundreds of thousands of small objects otherwise, which the collector walks again and again.
+    shared: dict[tuple[int, int], Any] = field(default_factory=dict)
     # Pages ask for the same figure many times (a year row, a period row, the year pages).
     _flows: dict[tuple[str, str, date | None, date], Total | None] = field(default_factory=dict)
     _levels: dict[tuple[str, str, date], Total | None] = field(default_factory=dict)
@@ -121,6 +129,7 @@ class Totals:
             for other in reached:
                 inverse[other].append(unit_id)
         self.reached_by = {u: tuple(sorted(v)) for u, v in inverse.items()}
+        self.above = {u: frozenset(v) - {u} for u, v in inverse.items()}
         for record in self.records:
             self.by_metric.setdefault(record.metric, []).append(record)
             self.by_unit.setdefault(record.metric, {}).setdefault(record.unit, []).append(record)
@@ -162,10 +171,16 @@ class Totals:
         key = (unit_id, metric_id)
         if exclude is None and key in self._counted:
             return self._counted[key]
-        reach = self.reach[unit_id]
-        counted = [r for r in self.relevant(unit_id, metric_id)
-                   if r is not exclude
-                   and not any(a.unit in reach and a is not exclude for a in self.covers.get(r.index, ()))]
+        reach, covers = self.reach[unit_id], self.flows.covers
+        counted = []
+        for r in self.relevant(unit_id, metric_id):
+            if r is exclude:
+                continue
+            for a in covers.get(r.index, ()):
+                if a.unit in reach and a is not exclude:
+                    break
+            else:
+                counted.append(r)
         if exclude is None:
             self._counted[key] = counted
         return counted
@@ -247,7 +262,7 @@ class Totals:
         """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
         if r.scope == "own" and r.unit in reported_units:
             return True
-        return any(u != r.unit and u in reported_units for u in self.reached_by[r.unit])
+        return not reported_units.isdisjoint(self.above[r.unit])
 
     # --- what pages show ----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ bisection and sweeps instead of scanning every record for every question (which 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -39,7 +39,7 @@ class Reported:
         disjoint = all(b.period.start > a.period.end for a, b in zip(ordered, ordered[1:]))
         return cls(ordered, [r.period.start for r in ordered], disjoint)
 
-    def overlapping(self, period: Period) -> tuple[list[Record], list[Record]]:
+    def overlapping(self, period: Period) -> tuple[Sequence[Record], Sequence[Record]]:
         """(the records whose period holds `period`, those that overlap it only in part), each in
         record order."""
         start, end = period.start, period.end
@@ -50,10 +50,10 @@ class Reported:
                     [a for a in near if not (a.period.start <= start and end <= a.period.end)])
         j = bisect_right(self.starts, end) - 1
         if j < 0 or self.records[j].period.end < start:
-            return [], []
+            return (), ()
         last = self.records[j]
         if last.period.start <= start and end <= last.period.end:
-            return [last], []
+            return (last,), ()
         partial = [last]
         while j > 0 and self.records[j - 1].period.end >= start:
             j -= 1
@@ -162,8 +162,12 @@ class FlowIndex:
             found: list[Record] = []
             for rep in mine:
                 holding, crossing = rep.overlapping(r.period)
-                found.extend(a for a in holding if a is not r and (a.unit != r.unit or r.scope == "own"))
-                partial.extend((a, r) for a in crossing if a.unit != r.unit or r.scope == "own")
+                for a in holding:
+                    if a is not r and (a.unit != r.unit or r.scope == "own"):
+                        found.append(a)
+                for a in crossing:
+                    if a.unit != r.unit or r.scope == "own":
+                        partial.append((a, r))
             if not found:
                 continue
             self.covers[r.index] = tuple(found)
