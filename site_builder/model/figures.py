@@ -2,11 +2,14 @@
 year and by reported period, the chart, and the records behind every figure."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
 
 from ..base.vietnamese import Period, year_period
 from ..load.metrics import Metric
@@ -24,9 +27,10 @@ class YearRow:
     cumulative: Total | None
 
 
-@dataclass(frozen=True)
-class RecordRow:
-    """A record reaching a unit, and the reported record that already accounts for it, if any."""
+class RecordRow(NamedTuple):
+    """A record reaching a unit, and the reported record that already accounts for it, if any (a
+    named tuple: a page lists every record reaching its unit, and a frozen dataclass costs
+    several times more to make)."""
 
     record: Record
     covered_by: Record | None
@@ -54,20 +58,29 @@ class MetricSummary:
         return tuple((year, tuple(rows)) for year, rows in groupby(ordered, key=lambda row: row.record.period.end.year))
 
 
+_START_END = attrgetter("start", "end")
+
+
 def _distinct_periods(records: list[Record]) -> list[Period]:
     seen: dict[tuple[date, date], Period] = {}
     for r in records:
         seen.setdefault((r.period.start, r.period.end), r.period)
-    return sorted(seen.values(), key=lambda p: (p.start, p.end))
+    return sorted(seen.values(), key=_START_END)
 
 
-def summarize(totals: Totals, unit_id: str, warnings: list[ShortfallWarning]) -> tuple[MetricSummary, ...]:
+_BY_PERIOD = attrgetter("period.start", "period.end", "index")
+_END = attrgetter("period.end")
+
+
+def summarize(totals: Totals, unit_id: str, warnings: Sequence[ShortfallWarning]) -> tuple[MetricSummary, ...]:
     """A summary per metric with data reaching the unit."""
     out: list[MetricSummary] = []
     reach = totals.reach[unit_id]
+    covers, shared = totals.covers, totals.shared
+    mine = [w for w in warnings if w.record.unit == unit_id]
     for metric in totals.metrics_of(unit_id):
         relevant = totals.relevant(unit_id, metric.id)
-        last = max(r.period.end for r in relevant)
+        last = max(map(_END, relevant))
         latest = totals.cumulative(unit_id, metric.id, last)
         if latest is None:
             continue
@@ -84,14 +97,22 @@ def summarize(totals: Totals, unit_id: str, warnings: list[ShortfallWarning]) ->
                 periods.append((period, total))
         points = [(str(row.year), row.total.value) for row in years if row.total is not None]
         rows = []
-        for r in sorted(relevant, key=lambda r: (r.period.start, r.period.end, r.index)):
-            cover = next((a for a in totals.covers.get(r.index, ()) if a.unit in reach), None) if flow else None
-            rows.append(RecordRow(r, cover))
+        for r in sorted(relevant, key=_BY_PERIOD):
+            cover = None
+            for a in covers.get(r.index, ()) if flow else ():
+                if a.unit in reach:
+                    cover = a
+                    break
+            key = (r.index, -1 if cover is None else cover.index)
+            row = shared.get(key)
+            if row is None:
+                row = shared[key] = RecordRow(r, cover)
+            rows.append(row)
         out.append(MetricSummary(
             unit=unit_id, metric=metric, latest=latest,
             year_to_date=totals.year_to_date(unit_id, metric.id, last) if flow else None,
             years=years, periods=tuple(periods), chart=bar_chart(points), records=tuple(rows),
-            warnings=tuple(w for w in warnings if w.record.unit == unit_id and w.record.metric == metric.id),
+            warnings=tuple(w for w in mine if w.record.metric == metric.id),
         ))
     return tuple(out)
 

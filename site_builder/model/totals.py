@@ -17,16 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from ..base.errors import Problems
 from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
 from ..load.records import Record
 from ..load.units import UnitRegistry
+from .totals_index import FlowIndex, Series, Spans, by_index
 
 MERGING = ("merged_into", "renamed")
 EPOCH = date(1, 1, 1)
+_value, _qualifier = attrgetter("value"), attrgetter("qualifier")
 
 
 def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
@@ -47,7 +51,7 @@ def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
     return reach
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Total:
     """A unit's figure for a metric: over a period (flow) or as of a date (stock, coverage)."""
 
@@ -82,30 +86,37 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str:
     return "khoảng"
 
 
+_unit_scope = attrgetter("unit", "scope")
+
+
 def _reported_by(unit_id: str, chosen: list[Record]) -> bool:
     """A total is "reported" when it consists only of the unit's own reports for all levels."""
-    return all(r.unit == unit_id and r.scope == "all" for r in chosen)
-
-
-def _stands_over(a: Record, r: Record, reach: dict[str, frozenset[str]]) -> bool:
-    """True when `a` (a reported `all` record) speaks for `r`'s unit and scope."""
-    return (a is not r and a.scope == "all" and r.unit in reach[a.unit]
-            and (a.unit != r.unit or r.scope == "own"))
+    return set(map(_unit_scope, chosen)) <= {(unit_id, "all")}
 
 
 @dataclass
 class Totals:
-    """Totals of one site, computed on demand and remembered."""
+    """Totals of one site, computed on demand and remembered. The records are indexed per metric
+    and unit by period (`totals_index`), so a question costs about what its answer holds; the
+    records are those `load_records` makes, `records[i].index == i`."""
 
     units: UnitRegistry
     metrics: MetricRegistry
     records: tuple[Record, ...]
     reach: dict[str, frozenset[str]]
     by_metric: dict[str, list[Record]] = field(default_factory=dict)
-    covers: dict[int, list[Record]] = field(default_factory=dict)
     reached_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    above: dict[str, frozenset[str]] = field(default_factory=dict)   # reached_by, the unit left out
+    by_unit: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    flows: FlowIndex = field(default_factory=FlowIndex)
+    series: dict[tuple[str, str], tuple[Series, ...]] = field(default_factory=dict)
     _relevant: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     _counted: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    _spans: dict[tuple[str, str], Spans] = field(default_factory=dict)
+    _sources: dict[tuple[str, str], list[tuple[str, tuple[Series, ...]]]] = field(default_factory=dict)
+    # What pages make of the totals and share between units (`figures.RecordRow`s by record and
+    # cover): hundreds of thousands of small objects otherwise, which the collector walks again and again.
+    shared: dict[tuple[int, int], Any] = field(default_factory=dict)
     # Pages ask for the same figure many times (a year row, a period row, the year pages).
     _flows: dict[tuple[str, str, date | None, date], Total | None] = field(default_factory=dict)
     _levels: dict[tuple[str, str, date], Total | None] = field(default_factory=dict)
@@ -118,32 +129,36 @@ class Totals:
             for other in reached:
                 inverse[other].append(unit_id)
         self.reached_by = {u: tuple(sorted(v)) for u, v in inverse.items()}
+        self.above = {u: frozenset(v) - {u} for u, v in inverse.items()}
         for record in self.records:
             self.by_metric.setdefault(record.metric, []).append(record)
+            self.by_unit.setdefault(record.metric, {}).setdefault(record.unit, []).append(record)
         for metric_id, group in self.by_metric.items():
-            if self.metrics[metric_id].kind != "flow":
-                continue
-            reported: dict[str, list[Record]] = {}
-            for a in group:
-                if a.scope == "all":
-                    reported.setdefault(a.unit, []).append(a)
-            for r in group:
-                self.covers[r.index] = [a for u in self.reached_by[r.unit] for a in reported.get(u, ())
-                                        if _stands_over(a, r, self.reach) and r.period.within(a.period)]
+            if self.metrics[metric_id].kind == "flow":
+                self.flows.add_metric(metric_id, group, self.reach, self.reached_by)
+            else:
+                by_key: dict[tuple[str, str], list[Record]] = {}
+                for r in group:
+                    by_key.setdefault((r.unit, r.scope), []).append(r)
+                for (unit_id, _scope), rs in by_key.items():
+                    self.series[(metric_id, unit_id)] = (*self.series.get((metric_id, unit_id), ()), Series.of(rs))
 
-    def _covered_among(self, r: Record, reported_units: set[str]) -> bool:
-        """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
-        if r.scope == "own" and r.unit in reported_units:
-            return True
-        return any(u != r.unit and u in reported_units for u in self.reached_by[r.unit])
+    @property
+    def covers(self) -> dict[int, tuple[Record, ...]]:
+        """For a flow record, the reported `all` records that speak for it and hold its period: by
+        the units they reach (sorted by id), then in record order. Absent: none."""
+        return self.flows.covers
 
     def relevant(self, unit_id: str, metric_id: str) -> list[Record]:
-        """Records of a metric that reach a unit."""
+        """Records of a metric that reach a unit, in record order."""
         key = (unit_id, metric_id)
-        if key not in self._relevant:
-            reach = self.reach[unit_id]
-            self._relevant[key] = [r for r in self.by_metric.get(metric_id, ()) if r.unit in reach]
-        return self._relevant[key]
+        found = self._relevant.get(key)
+        if found is None:
+            mine = self.by_unit.get(metric_id, {})
+            found = [r for u in self.reach[unit_id] for r in mine.get(u, ())]
+            found.sort(key=by_index)
+            self._relevant[key] = found
+        return found
 
     def metrics_of(self, unit_id: str) -> list[Metric]:
         """Metrics with at least one record reaching the unit, in metrics.yaml order."""
@@ -156,13 +171,27 @@ class Totals:
         key = (unit_id, metric_id)
         if exclude is None and key in self._counted:
             return self._counted[key]
-        reach = self.reach[unit_id]
-        counted = [r for r in self.relevant(unit_id, metric_id)
-                   if r is not exclude
-                   and not any(a.unit in reach and a is not exclude for a in self.covers[r.index])]
+        reach, covers = self.reach[unit_id], self.flows.covers
+        counted = []
+        for r in self.relevant(unit_id, metric_id):
+            if r is exclude:
+                continue
+            for a in covers.get(r.index, ()):
+                if a.unit in reach and a is not exclude:
+                    break
+            else:
+                counted.append(r)
         if exclude is None:
             self._counted[key] = counted
         return counted
+
+    def counted_within(self, unit_id: str, metric_id: str, lo: date, hi: date) -> list[Record]:
+        """The counted flow records of the unit lying within [lo, hi], in record order."""
+        key = (unit_id, metric_id)
+        spans = self._spans.get(key)
+        if spans is None:
+            spans = self._spans[key] = Spans.of(self.counted_flows(unit_id, metric_id))
+        return spans.within(lo, hi)
 
     def flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
         """The unit's total over [start, end] (start None: since the first record)."""
@@ -172,14 +201,13 @@ class Totals:
         return self._flows[key]
 
     def _flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
-        lo = start or EPOCH
-        chosen = [r for r in self.counted_flows(unit_id, metric_id) if lo <= r.period.start and r.period.end <= end]
+        chosen = self.counted_within(unit_id, metric_id, start or EPOCH, end)
         if not chosen:
             return None
         reported = _reported_by(unit_id, chosen)
-        return Total(unit_id, metric_id, start, end, sum((r.value for r in chosen), Decimal(0)), None,
+        return Total(unit_id, metric_id, start, end, sum(map(_value, chosen), Decimal(0)), None,
                      "reported" if reported else "computed", tuple(chosen),
-                     combine_qualifiers(r.qualifier for r in chosen))
+                     combine_qualifiers(set(map(_qualifier, chosen))))
 
     # --- stocks and coverage ------------------------------------------------------------------
 
@@ -192,22 +220,32 @@ class Totals:
             self._levels[key] = self._level(unit_id, metric_id, as_of, None)
         return self._levels[key]
 
+    def _level_sources(self, unit_id: str, metric_id: str) -> list[tuple[str, tuple[Series, ...]]]:
+        """The units in the unit's reach with records of the metric, and their series by scope."""
+        key = (unit_id, metric_id)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = [(u, self.series[(metric_id, u)]) for u in self.reach[unit_id]
+                                          if (metric_id, u) in self.series]
+        return found
+
     def _level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None) -> Total | None:
-        latest: dict[tuple[str, str], Record] = {}
         own_end = self.units[unit_id].valid_to
         # A unit that had ended by the date has no level then (its successors report for it);
         # a former unit's own page is seen as of its last day.
         effective = min(as_of, own_end) if own_end else as_of
-        for r in self.relevant(unit_id, metric_id):
-            if r is exclude or r.period.end > as_of:
-                continue
-            ended = self.units[r.unit].valid_to
+        # the latest record per unit and scope, in the order the first of each comes in the records
+        found: list[tuple[int, Record]] = []
+        for u, series in self._level_sources(unit_id, metric_id):
+            ended = self.units[u].valid_to
             if ended is not None and ended < effective:
                 continue
-            known = latest.get((r.unit, r.scope))
-            if known is None or (r.period.end, r.index) > (known.period.end, known.index):
-                latest[(r.unit, r.scope)] = r
-        candidates = list(latest.values())
+            for one in series:
+                got = one.as_of(as_of, exclude)
+                if got is not None:
+                    found.append((got[1].index, got[0]))
+        found.sort(key=lambda pair: pair[0])
+        candidates = [r for _, r in found]
         reported_units = {a.unit for a in candidates if a.scope == "all"}
         chosen = [r for r in candidates if not self._covered_among(r, reported_units)]
         if not chosen:
@@ -219,6 +257,12 @@ class Totals:
                      sum((r.value for r in chosen), Decimal(0)), denominator,
                      "reported" if reported else "computed", tuple(chosen),
                      combine_qualifiers(r.qualifier for r in chosen))
+
+    def _covered_among(self, r: Record, reported_units: set[str]) -> bool:
+        """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
+        if r.scope == "own" and r.unit in reported_units:
+            return True
+        return not reported_units.isdisjoint(self.above[r.unit])
 
     # --- what pages show ----------------------------------------------------------------------
 
@@ -248,44 +292,49 @@ class Totals:
 
     def shortfalls(self) -> list[ShortfallWarning]:
         """Rule 6, for every reported `all` record."""
-        found: list[ShortfallWarning] = []
-        for record in self.records:
-            if record.scope != "all":
+        return shortfalls(self)
+
+
+def shortfalls(totals: Totals) -> list[ShortfallWarning]:
+    """Rule 6, for every reported `all` record."""
+    found: list[ShortfallWarning] = []
+    for record in totals.records:
+        if record.scope != "all":
+            continue
+        kind = totals.metrics[record.metric].kind
+        if kind == "flow":
+            # what the unit counts within the period without this record: what only this record
+            # covers, and what nothing covers (only records of this unit and scope, which rule 2
+            # keeps apart from this one; so only when the checks were not passed)
+            below = list(totals.flows.sole.get(record.index, ()))
+            if not totals.flows.reported[(record.metric, record.unit)].disjoint:
+                period = record.period
+                below.extend(r for r in totals.counted_within(record.unit, record.metric, period.start, period.end)
+                             if r is not record)
+            if not below:
                 continue
-            kind = self.metrics[record.metric].kind
-            if kind == "flow":
-                below = [r for r in self.counted_flows(record.unit, record.metric, exclude=record)
-                         if r.period.within(record.period)]
-                if not below:
-                    continue
-                subtotal = sum((r.value for r in below), Decimal(0))
-            else:
-                level = self.level(record.unit, record.metric, record.period.end, exclude=record)
-                if level is None or not all(r.period.end >= record.period.start for r in level.records):
-                    continue
-                subtotal = level.value
-            if record.value < subtotal:
-                found.append(ShortfallWarning(record, subtotal))
-        return found
+            below.sort(key=by_index)
+            subtotal = sum((r.value for r in below), Decimal(0))
+        else:
+            level = totals.level(record.unit, record.metric, record.period.end, exclude=record)
+            if level is None or not all(r.period.end >= record.period.start for r in level.records):
+                continue
+            subtotal = level.value
+        if record.value < subtotal:
+            found.append(ShortfallWarning(record, subtotal))
+    return found
 
 
 def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> None:
-    """Rule 1: a flow record in a reported `all` record's reach that only partly overlaps its period."""
-    for metric_id, group in totals.by_metric.items():
-        if totals.metrics[metric_id].kind != "flow":
-            continue
-        for a in group:
-            if a.scope != "all":
-                continue
-            for r in totals.relevant(a.unit, metric_id):
-                if _stands_over(a, r, totals.reach) and r.period.overlaps(a.period) \
-                        and not r.period.within(a.period) and not (r.key == a.key):
-                    problems.error(
-                        source / r.source.path, r.source.place,
-                        f'số liệu "{metric_id}" của "{r.unit}" kỳ {r.period.text} chồng một phần lên số báo cáo các cấp '
-                        f'của "{a.unit}" kỳ {a.period.text} ở {a.source.describe()}.',
-                        "Hãy ghi số liệu cấp dưới theo kỳ nằm trọn trong kỳ của số báo cáo cấp trên, hoặc tách kỳ báo cáo.")
-
+    """Rule 1: a flow record in a reported `all` record's reach that only partly overlaps its period
+    (found while indexing, `FlowIndex.partial`)."""
+    for metric_id in totals.by_metric:
+        for a, r in totals.flows.partial.get(metric_id, ()):
+            problems.error(
+                source / r.source.path, r.source.place,
+                f'số liệu "{metric_id}" của "{r.unit}" kỳ {r.period.text} chồng một phần lên số báo cáo các cấp '
+                f'của "{a.unit}" kỳ {a.period.text} ở {a.source.describe()}.',
+                "Hãy ghi số liệu cấp dưới theo kỳ nằm trọn trong kỳ của số báo cáo cấp trên, hoặc tách kỳ báo cáo.")
 
 def build_totals(records: Iterable[Record], units: UnitRegistry, metrics: MetricRegistry,
                  source: Path, problems: Problems) -> tuple[Totals, tuple[ShortfallWarning, ...]]:
