@@ -9,6 +9,9 @@ that command alone: the largest resident set of any single process in its tree (
 a helper it waited for, such as Pagefind's binary). Because a parent and a helper are alive at the
 same time, the wrapper also samples the summed RSS of the whole process tree every 50 ms from
 /proc ("tree_peak_kib"); a sample can miss a short spike, so it is a lower bound of the true peak.
+Forked workers share their parent's pages, which that sum counts once per process; the summed
+proportional set size ("tree_peak_pss_kib", each shared page divided among its sharers) is what
+the machine holds at once.
 The command's stdout and stderr go to RESULT.json.out and RESULT.json.err.
 """
 from __future__ import annotations
@@ -51,14 +54,28 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss_kib(root: int) -> int:
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: each page shared by n processes counts 1/n in each (Linux 4.14+)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(root: int) -> tuple[int, int]:
+    """The summed RSS and the summed PSS of a process and all its descendants."""
     kids = _children_map()
-    total, stack = 0, [root]
+    rss, pss, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
-        total += _rss_kib(pid)
+        rss += _rss_kib(pid)
+        pss += _pss_kib(pid)
         stack.extend(kids.get(pid, ()))
-    return total
+    return rss, pss
 
 
 def main() -> int:
@@ -72,12 +89,13 @@ def main() -> int:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                  start_new_session=True)
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], tree_rss_kib(child.pid))
+                rss, pss = tree_rss_kib(child.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -95,7 +113,7 @@ def main() -> int:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     result_path.write_text(json.dumps({
         "command": command, "returncode": returncode, "timed_out": timed_out, "seconds": seconds,
-        "maxrss_kib": usage.ru_maxrss, "tree_peak_kib": peak[0],
+        "maxrss_kib": usage.ru_maxrss, "tree_peak_kib": peak[0], "tree_peak_pss_kib": peak[1],
         "user_seconds": usage.ru_utime, "system_seconds": usage.ru_stime,
     }, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -10,7 +10,9 @@ processes, which inherit the profiler and slow down several times, and whose sta
 lost. The wrapped names are internals of site_builder (builder.py, strategies.py, search_stage.py,
 site.py, content.py, pages.py, records.py, totals.py, staging.py) as of this writing; a name that
 no longer exists is skipped.
-`--cold` removes the output and the cache (DIR/.cache) first.
+`--cold` removes the output and the cache (DIR/.cache) first. `--no-search` builds without the
+search index (`SearchStage.take` gives None, as for a build whose index is deferred), to time a
+build without Pagefind.
 """
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ TARGETS = [
     ("site_builder.build.builder", "key", "page keys (key, hashing every page's deps)"),
     ("site_builder.build.strategies", "StagingSwap.write", "StagingSwap.write (render all, staging, search, commit)"),
     ("site_builder.build.strategies", "WriteInPlace.write", "WriteInPlace.write (render changed + write)"),
-    ("site_builder.build.search_stage", "build_search_files", "  search index (Pagefind)"),
+    ("site_builder.write.search_bundle", "PartIndexer._index_part",
+     "  Pagefind, all parts (a thread of its own: overlaps rendering)"),
+    ("site_builder.write.search_bundle", "PartIndexer.finish", "  search index: the wait after rendering"),
     ("site_builder.write.staging", "OutputWriter.commit", "  output commit (swap staging in)"),
     ("site_builder.base.cache", "BuildCache.save", "cache save (pickle)"),
 ]
@@ -70,12 +74,16 @@ def main() -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--cold", action="store_true", help="remove the output and .cache first")
+    parser.add_argument("--no-search", action="store_true", help="build without the search index")
     args = parser.parse_args()
     if args.cold:
         for path in (args.output, args.source.resolve().parent / ".cache"):
             shutil.rmtree(path, ignore_errors=True)
     for target in TARGETS:
         wrap(*target)
+    if args.no_search:
+        from site_builder.build.search_stage import SearchStage
+        SearchStage.take = lambda self, search, swap: None  # type: ignore[method-assign]
     from site_builder.cli.main import main as cli_main
     started = time.perf_counter()
     code = cli_main(["build", "--source", str(args.source), "--output", str(args.output)])

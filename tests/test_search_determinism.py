@@ -61,3 +61,40 @@ def test_two_builds_on_tmpfs_are_byte_identical(on_tmpfs: Path) -> None:
     assert trees[0].keys() == trees[1].keys()
     differ = sorted(k for k in trees[0] if trees[0][k] != trees[1][k])
     assert not differ, differ
+
+
+def test_parts_are_indexed_while_pages_render_and_the_bundle_is_the_same(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build hands each part of the index to Pagefind as soon as that part's pages are
+    written, before the other pages are rendered; the bundle is the one indexing the finished
+    output gives."""
+    from site_builder.build import rendering, strategies
+    from site_builder.write.search_bundle import PartIndexer, shard_of
+
+    rendered: list[str] = []
+    started: dict[str, int] = {}
+    real_chunk, real_start = rendering.render_chunk, PartIndexer.start
+
+    def chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[object]]:
+        assert rendering._RENDER is not None
+        rendered.extend(rendering._RENDER[1][i].path for i in indices)
+        return real_chunk(indices)  # type: ignore[return-value]
+
+    def start(self: PartIndexer, shard: str) -> None:
+        started.setdefault(shard, len(rendered))
+        real_start(self, shard)
+
+    monkeypatch.setattr(strategies, "render_chunk", chunk)
+    monkeypatch.setattr(PartIndexer, "start", start)
+    output = tmp_path / "out"
+    builder = Builder(shutil.copytree(SAMPLE, tmp_path / "content"), output, jobs=1)
+    builder.build(NOW)
+
+    assert len(started) > 1
+    for shard, when in started.items():
+        assert when < len(rendered), f"part {shard!r} waited for every page"
+        assert all(shard_of(path) != shard for path in rendered[when:]), f"part {shard!r} started too early"
+    site, planned = builder.plan(NOW)
+    entries = next(e for e in planned if type(e).__name__ == "SearchIndex").entries  # type: ignore[union-attr]
+    again = build_search_files(output, entries, None, tmp_path).files
+    assert again == {p: (output / p).read_bytes() for p in again}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .streams import digest_file
 
 FORMAT = 1
 
@@ -179,7 +180,7 @@ class BuildCache:
         known = self.state.stamps.get(key)
         if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size) and known[3:] == (stat.st_ctime_ns,):
             return known[2]
-        value = digest_bytes(path.read_bytes())
+        value = digest_file(path)  # in chunks: a large video is never held whole
         self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
         self._dirty = True
         return value

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..base.cache import BuildCache, digest_bytes
+from ..base.cache import BuildCache
 from ..model.site import Site
 from ..plan.pages import CopiedFile, Planned, PlannedPage
 from ..render.environment import theme_dirs, theme_static
@@ -97,8 +97,8 @@ def key(entry: Planned, base: str, digests: Digests) -> str:
         h.update(entry.template.encode())
         h.update(repr(_scalars(entry.context)).encode())
     if isinstance(entry, CopiedFile):
-        try:
-            h.update(digest_bytes(entry.source.read_bytes()).encode())
+        try:  # through the cache: a large video is read again only when it changed, and in chunks
+            h.update(digests.cache.digest(entry.source).encode())
         except OSError:
             h.update(b"missing")
     h.update(digests.of_set(frozenset(entry.deps)))

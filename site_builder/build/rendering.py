@@ -10,6 +10,7 @@ import jinja2
 
 from ..base.cache import Manifest, digest_bytes
 from ..base.errors import BuildFailed, Problems, SourceError
+from ..base.streams import copy_digest, digest_file
 from ..model.site import Site
 from ..plan.pages import CopiedFile, GeneratedFile, Planned, PlannedPage
 from ..render.environment import render_page
@@ -20,11 +21,10 @@ _RENDER: tuple[Site, Sequence[Planned], Path, jinja2.Environment] | None = None 
 
 
 def produce(entry: Planned, env: jinja2.Environment, site: Site, problems: Problems) -> bytes | None:
-    """The bytes of one planned file (None for the search index, made by `search_stage`)."""
+    """The bytes of one planned page or generated file (None for a copied file, copied in chunks
+    by the callers, and for the search index, made by `search_stage`)."""
     if isinstance(entry, PlannedPage):
         return render_page(env, entry, site, problems)
-    if isinstance(entry, CopiedFile):
-        return entry.source.read_bytes()
     if isinstance(entry, GeneratedFile):
         return entry.make()
     return None
@@ -50,9 +50,13 @@ def render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[Source
     done: list[tuple[int, str]] = []
     for index in indices:
         entry = planned[index]
+        target = staging.joinpath(*entry.path.split("/"))
+        if isinstance(entry, CopiedFile):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            done.append((index, copy_digest(entry.source, target)))
+            continue
         data = produce(entry, env, site, problems)
         if data is not None:
-            target = staging.joinpath(*entry.path.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             done.append((index, digest_bytes(data)))
@@ -61,15 +65,16 @@ def render_chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[Source
 
 def render_changed(todo: Sequence[Planned], env: jinja2.Environment, site: Site, manifest: Manifest,
                    exists: Callable[[str], bool], problems: Problems, tick: Progress
-                   ) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+                   ) -> tuple[dict[str, str], list[tuple[str, bytes | Path]]]:
     """Render files in memory: (digest of each, the ones whose bytes differ from the last
-    build's or whose file is missing). Raises `BuildFailed`, writing nothing, on errors."""
+    build's or whose file is missing: the bytes, or for a copied file its source, copied in
+    chunks when written). Raises `BuildFailed`, writing nothing, on errors."""
     produced: dict[str, str] = {}
-    changed: list[tuple[str, bytes]] = []
+    changed: list[tuple[str, bytes | Path]] = []
     for done, entry in enumerate(todo, 1):
-        data = produce(entry, env, site, problems)
+        data: bytes | Path | None = entry.source if isinstance(entry, CopiedFile) else produce(entry, env, site, problems)
         if data is not None:
-            produced[entry.path] = digest = digest_bytes(data)
+            produced[entry.path] = digest = digest_file(data) if isinstance(data, Path) else digest_bytes(data)
             if manifest.entries.get(entry.path, ("", ""))[1] != digest or not exists(entry.path):
                 changed.append((entry.path, data))
         tick(done, len(todo))

@@ -20,9 +20,9 @@ from ..plan.pages import SearchIndex
 from ..write.in_place import InPlace
 from ..write.output import MARKER
 from ..write.search_bundle import (
+    PartIndexer,
     SearchFiles,
     SearchIndexFailed,
-    build_search_files,
     bundle_shard,
     scratch_root,
     shard_of,
@@ -154,16 +154,31 @@ class SearchStage:
     def run(self, folder: Path, search: SearchIndex, problems: Problems,
             only: set[str] | None = None) -> SearchFiles | None:
         """Pagefind on the pages in `folder`; None, with the error in `problems`, when it fails."""
-        scratch = scratch_root(cache_folder(self.source))
+        return self.finish(self.begin(folder, search, only), problems)
+
+    def begin(self, folder: Path, search: SearchIndex, only: set[str] | None = None) -> PartIndexer:
+        """Pagefind ready to index each part of `folder` once its pages are written
+        (`PartIndexer.start`); `finish` or `discard` ends it."""
+        return PartIndexer(folder, search.entries, only, scratch_root(cache_folder(self.source)))
+
+    def finish(self, parts: PartIndexer, problems: Problems) -> SearchFiles | None:
+        """The bundle, once every part is indexed; None, with the error in `problems`, when Pagefind fails."""
         try:
-            return build_search_files(folder, search.entries, only, scratch)
+            return parts.finish()
         except SearchIndexFailed as exc:
             if isinstance(exc.__cause__, OSError):  # a full disk, a folder that cannot be written
-                hint = f"Hãy giải phóng chỗ trống trên đĩa (thư mục tạm: {scratch or tempfile.gettempdir()}) rồi xây dựng lại."
+                where = parts.scratch_dir or tempfile.gettempdir()
+                hint = f"Hãy giải phóng chỗ trống trên đĩa (thư mục tạm: {where}) rồi xây dựng lại."
             else:
                 hint = "Hãy cài lại site-builder (gói pagefind[bin] đi kèm) rồi xây dựng lại."
             problems.error(self.source / "site.yaml", None, f"không tạo được chỉ mục tìm kiếm ({exc}).", hint)
             return None
         finally:
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+            self.discard(parts)
+
+    @staticmethod
+    def discard(parts: PartIndexer) -> None:
+        """Stop indexing (waiting for the part under way) and remove the scratch files."""
+        parts.cancel()
+        if parts.scratch_dir is not None:
+            shutil.rmtree(parts.scratch_dir, ignore_errors=True)

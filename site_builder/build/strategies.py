@@ -4,8 +4,10 @@ once (`StagingSwap`); a small change renders in memory first and then replaces t
 all or none (`WriteInPlace`)."""
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,10 +18,11 @@ from ..base.cache import BuildCache, Manifest, digest_bytes
 from ..base.errors import BuildFailed, Problems
 from ..base.workers import fork_pool
 from ..model.site import Site
-from ..plan.pages import SearchIndex
+from ..plan.pages import Planned, SearchIndex
 from ..render.environment import make_environment
 from ..write.in_place import InPlace
 from ..write.output import TEMPORARY, WriteReport
+from ..write.search_bundle import PartIndexer, shard_of
 from ..write.staging import OutputWriter
 from .decide import Todo
 from .rendering import forking, render_changed, render_chunk
@@ -31,7 +34,8 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class Written:
     """What a write did: its report, the digest of every file rendered, the search bundle's files
-    now in the output (None when this write did not index), and the time spent."""
+    now in the output (None when this write did not index), and the time spent on the index
+    once the pages were written (parts indexed while pages were still rendering not counted)."""
 
     report: WriteReport
     digests: dict[str, str]
@@ -64,23 +68,28 @@ class StagingSwap:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
                     todo_paths.add(entry.path)
             indices = [i for i, e in enumerate(todo.files) if e.path in todo_paths]
-            with forking(site, todo.files, writer.staging, env):
-                results = self._render(indices, problems)
-            for done in results:
-                for index, digest in done:
-                    digests[todo.files[index].path] = digest
-                    writer.record(todo.files[index].path)
-            if problems:
-                raise BuildFailed(problems)
-            search_seconds = 0.0
-            if search is not None:
-                started = time.perf_counter()
-                made = self.search.run(writer.staging, search, problems)
-                bundle = {}
-                for path, data in (made.files if made is not None else {}).items():
-                    writer.put(path, data)
-                    bundle[path] = digest_bytes(data)
-                search_seconds = time.perf_counter() - started
+            parts = self.search.begin(writer.staging, search) if search is not None else None
+            try:
+                with forking(site, todo.files, writer.staging, env):
+                    results = self._render(indices, todo.files, problems, parts)
+                for done in results:
+                    for index, digest in done:
+                        digests[todo.files[index].path] = digest
+                        writer.record(todo.files[index].path)
+                if problems:
+                    raise BuildFailed(problems)
+                search_seconds = 0.0
+                if parts is not None:
+                    started = time.perf_counter()
+                    made = self.search.finish(parts, problems)
+                    bundle = {}
+                    for path, data in (made.files if made is not None else {}).items():
+                        writer.put(path, data)
+                        bundle[path] = digest_bytes(data)
+                    search_seconds = time.perf_counter() - started
+            finally:
+                if parts is not None:
+                    self.search.discard(parts)
             if problems:
                 raise BuildFailed(problems)
             self.cache.writing(self.output)
@@ -90,21 +99,34 @@ class StagingSwap:
             raise
         return Written(report, digests, bundle, len(indices), search_seconds)
 
-    def _render(self, indices: list[int], problems: Problems) -> list[list[tuple[int, str]]]:
-        """Render these files into staging: in forked workers for many, here for a few."""
+    def _render(self, indices: list[int], files: Sequence[Planned], problems: Problems,
+                parts: PartIndexer | None) -> list[list[tuple[int, str]]]:
+        """Render these files into staging: in forked workers for many, here for a few. The pages
+        of each part of the search index are rendered together, and the part handed to Pagefind
+        (`parts`) as soon as they are all written, so that it is indexed while the rest renders."""
+        ranks = {shard: n for n, shard in enumerate(parts.redo if parts is not None else ())}
+        shard = {i: shard_of(files[i].path) for i in indices}
+        waiting = Counter(s for s in shard.values() if s is not None)
+        order = sorted(indices, key=lambda i: (len(ranks) if (s := shard[i]) is None else ranks.get(s, len(ranks)), i))
+        pooled = self.jobs > 1 and len(indices) >= 200
+        size = -(-len(order) // (self.jobs * 16)) if pooled else 200  # small: no long tail
+        chunks = [order[start:start + size] for start in range(0, len(order), size)]
         results: list[list[tuple[int, str]]] = []
-        if self.jobs > 1 and len(indices) >= 200:
-            chunks = [indices[i::self.jobs * 16] for i in range(self.jobs * 16)]  # small: no long tail
-            with fork_pool(self.jobs) as pool:
-                for done, items in pool.imap(render_chunk, chunks):
-                    results.append(done)
-                    problems.items.extend(items)
-                    self.tick(sum(len(r) for r in results), len(indices))
-        else:
-            for start in range(0, len(indices), 200):
-                done, items = render_chunk(indices[start:start + 200])
+        with fork_pool(self.jobs) if pooled else contextlib.nullcontext() as pool:
+            # Started only now, so that the workers are forked before the indexing thread exists:
+            # the parts with no page to render (all kept from the previous output).
+            for kept in ranks:
+                if not waiting[kept] and parts is not None:
+                    parts.start(kept)
+            made = pool.imap(render_chunk, chunks) if pool is not None else map(render_chunk, chunks)
+            for chunk, (done, items) in zip(chunks, made):
                 results.append(done)
                 problems.items.extend(items)
+                for index in chunk:
+                    if (rendered := shard[index]) is not None:
+                        waiting[rendered] -= 1
+                        if not waiting[rendered] and parts is not None:
+                            parts.start(rendered)
                 self.tick(sum(len(r) for r in results), len(indices))
         return results
 

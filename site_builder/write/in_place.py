@@ -5,9 +5,11 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from ..base.streams import CHUNK
 from .output import TEMPORARY, UnsafeOutput, linked_out, safe_relative, within
 
 
@@ -16,7 +18,7 @@ def write_in_place(output: Path, rel: str, data: bytes) -> None:
     write_many_in_place(output, [(rel, data)])
 
 
-def write_many_in_place(output: Path, files: list[tuple[str, bytes]]) -> None:
+def write_many_in_place(output: Path, files: Sequence[tuple[str, bytes | Path]]) -> None:
     """Replace output files, all or none (see `InPlace`)."""
     with InPlace(output) as change:
         change.write(files)
@@ -64,8 +66,9 @@ class InPlace:
             raise linked_out(self.root, rel)
         return target
 
-    def write(self, files: list[tuple[str, bytes]]) -> None:
-        """Write every file to a temporary file, then rename each over its target."""
+    def write(self, files: Sequence[tuple[str, bytes | Path]]) -> None:
+        """Write every file (its bytes, or a copy of a source file, made in chunks) to a temporary
+        file, then rename each over its target."""
         targets = [self._target(rel) for rel, _ in files]  # all checked before any is made
         staged: list[tuple[str, Path]] = []
         try:
@@ -74,7 +77,11 @@ class InPlace:
                 fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
                 staged.append((tmp, target))
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    if isinstance(data, Path):
+                        with open(data, "rb") as source:
+                            shutil.copyfileobj(source, handle, CHUNK)
+                    else:
+                        handle.write(data)
                 os.chmod(tmp, 0o644)
             for tmp, target in staged:
                 self._done.append((target, _set_aside(target)))

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -222,30 +222,72 @@ def build_search_files(folder: Path, entries: Sequence[Filtered], only: set[str]
     """Index the rendered site in `folder`: every part, or only the parts in `only` (the others
     are read back from `folder`'s bundle for the filter file). Scratch files go in `scratch_dir`
     (see `scratch_root`), or the system's temporary folder."""
-    shards = shards_of(entries)
-    redo = [s for s in shards if only is None or s in only or not (folder / _prefix(s) / "pagefind-entry.json").is_file()]
-    out: dict[str, bytes] = {}
-    ids: dict[str, str] = {}
-    try:
-        for shard in redo:
-            with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_dir) as scratch, \
-                    tempfile.TemporaryDirectory(prefix="pagefind-pages-", dir=scratch_dir) as pages:
-                _mirror(folder, Path(pages), shard)
-                if not _index_cli(Path(pages), Path(scratch), _glob(shard), scratch_dir):
-                    # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
-                    with ThreadPoolExecutor(max_workers=1) as pool:
-                        pool.submit(lambda: asyncio.run(_index(Path(pages), Path(scratch), _glob(shard)))).result()
-                files = _read_bundle(Path(scratch))
-            out.update({_prefix(shard) + entry["path"]: bytes(entry["content"]) for entry in files
-                        if shard == MAIN or _is_data(entry["path"])})
-            ids.update(_fragment_ids(files))
-        for shard in shards:
-            if shard not in redo:
-                ids.update(_fragment_ids(_read_fragments(folder / _prefix(shard) / "fragment")))
-    except Exception as exc:  # the binary may be missing or fail in any way
-        said = exc.args[0] if isinstance(exc, SearchIndexFailed) else (
-            reason(exc) if isinstance(exc, OSError) else "Pagefind dừng bất thường")
-        raise SearchIndexFailed(said) from exc
+    return PartIndexer(folder, entries, only, scratch_dir).finish()
+
+
+class PartIndexer:
+    """Pagefind on the parts of the index, one at a time (its memory grows with the pages it
+    holds) in a thread of its own: a part handed over with `start` as soon as its pages are
+    written is indexed while the build renders the rest; `finish` indexes the parts not yet
+    started and gives the same bundle, byte for byte, as indexing them all at the end."""
+
+    def __init__(self, folder: Path, entries: Sequence[Filtered], only: set[str] | None = None,
+                 scratch_dir: Path | None = None) -> None:
+        self.folder, self.entries, self.scratch_dir = folder, entries, scratch_dir
+        self.shards = shards_of(entries)
+        self.redo = [s for s in self.shards
+                     if only is None or s in only or not (folder / _prefix(s) / "pagefind-entry.json").is_file()]
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        self._started: dict[str, Future[tuple[dict[str, bytes], dict[str, str]]]] = {}
+
+    def start(self, shard: str) -> None:
+        """Index this part now, after the part started before it (its pages are all written)."""
+        if shard in self.redo and shard not in self._started:
+            self._started[shard] = self._pool.submit(self._index_part, shard)
+
+    def cancel(self) -> None:
+        """Drop the parts not yet started and wait for the one running (the build failed)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _index_part(self, shard: str) -> tuple[dict[str, bytes], dict[str, str]]:
+        """One part: (its bundle's files by output path, page URL → Pagefind page id)."""
+        with tempfile.TemporaryDirectory(prefix="pagefind-", dir=self.scratch_dir) as scratch, \
+                tempfile.TemporaryDirectory(prefix="pagefind-pages-", dir=self.scratch_dir) as pages:
+            _mirror(self.folder, Path(pages), shard)
+            if not _index_cli(Path(pages), Path(scratch), _glob(shard), self.scratch_dir):
+                # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    pool.submit(lambda: asyncio.run(_index(Path(pages), Path(scratch), _glob(shard)))).result()
+            files = _read_bundle(Path(scratch))
+        return ({_prefix(shard) + entry["path"]: bytes(entry["content"]) for entry in files
+                 if shard == MAIN or _is_data(entry["path"])}, _fragment_ids(files))
+
+    def finish(self) -> SearchFiles:
+        """Index the parts not started yet, wait for all, and add the filter file."""
+        out: dict[str, bytes] = {}
+        ids: dict[str, str] = {}
+        try:
+            for shard in self.redo:
+                self.start(shard)
+            for shard in self.redo:
+                files, found = self._started[shard].result()
+                out.update(files)
+                ids.update(found)
+            for shard in self.shards:
+                if shard not in self.redo:
+                    ids.update(_fragment_ids(_read_fragments(self.folder / _prefix(shard) / "fragment")))
+        except Exception as exc:  # the binary may be missing or fail in any way
+            said = exc.args[0] if isinstance(exc, SearchIndexFailed) else (
+                reason(exc) if isinstance(exc, OSError) else "Pagefind dừng bất thường")
+            raise SearchIndexFailed(said) from exc
+        finally:
+            self.cancel()
+        out["tim-kiem/bo-loc.json"] = _filter_file(self.entries, ids, self.shards)
+        return SearchFiles(dict(sorted(out.items())), frozenset(self.redo), tuple(self.shards))
+
+
+def _filter_file(entries: Sequence[Filtered], ids: dict[str, str], shards: list[str]) -> bytes:
+    """Our filter file: each unit, category and year → the Pagefind ids of its pages, and the parts."""
     filters: dict[str, dict[str, list[str]]] = {"unit": {}, "category": {}, "year": {}}
     for entry in entries:
         page_id = ids.get(entry.url)
@@ -260,8 +302,7 @@ def build_search_files(folder: Path, entries: Sequence[Filtered], only: set[str]
     canonical: dict[str, object] = {name: {key: sorted(values) for key, values in sorted(groups.items())}
                                     for name, groups in filters.items()}
     canonical["indexes"] = [f"{shard}/" for shard in shards if shard != MAIN]  # merged into the main part
-    out["tim-kiem/bo-loc.json"] = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return SearchFiles(dict(sorted(out.items())), frozenset(redo), tuple(shards))
+    return json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _read_fragments(folder: Path) -> list[BundleFile]:

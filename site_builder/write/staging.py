@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ..base.streams import same_content
 from .output import MARKER, MARKER_TEXT, TEMPORARY, WriteReport, safe_relative, within
 
 
@@ -63,9 +64,8 @@ class OutputWriter:
             if data is not None:
                 if previous.stat().st_size != len(data) or previous.read_bytes() != data:
                     return False
-            elif source is not None:
-                if previous.stat().st_size != source.stat().st_size or previous.read_bytes() != source.read_bytes():
-                    return False
+            elif source is not None and not same_content(previous, source):
+                return False
             os.link(previous, staged)
         except OSError:
             return False
