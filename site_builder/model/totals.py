@@ -86,12 +86,12 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str:
     return "khoảng"
 
 
-_unit_scope = attrgetter("unit", "scope")
+_unit, _scope = attrgetter("unit"), attrgetter("scope")
 
 
 def _reported_by(unit_id: str, chosen: list[Record]) -> bool:
     """A total is "reported" when it consists only of the unit's own reports for all levels."""
-    return set(map(_unit_scope, chosen)) <= {(unit_id, "all")}
+    return set(map(_unit, chosen)) <= {unit_id} and set(map(_scope, chosen)) <= {"all"}
 
 
 @dataclass
