@@ -7,6 +7,8 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -207,3 +209,24 @@ def test_a_damaged_cache_file_means_the_full_path(tmp_path: Path, name: str) -> 
     body(source)
     assert not cli_build(source, out).fast
     assert_clean(source, out, tmp_path)
+
+
+def test_a_build_with_nothing_to_do_imports_none_of_the_pipeline(tmp_path: Path) -> None:
+    """`site-builder build` with nothing changed answers from `build.quick`: no Markdown, Jinja2,
+    Babel, YAML or Pagefind loaded; after an edit it builds."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLE, source)
+    out = tmp_path / "out"
+    program = ("import sys\nfrom site_builder.cli.main import main\n"
+               f"code = main(['build', '--source', {str(source)!r}, '--output', {str(out)!r}])\n"
+               "heavy = {'jinja2', 'markdown', 'babel', 'pagefind', 'yaml', 'openpyxl', 'frontmatter'}\n"
+               "print(code, sorted(m for m in heavy if m in sys.modules))\n")
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+        return done.stdout.strip().splitlines()[-1]
+
+    assert run().startswith("0 ['babel'")  # the first build loads everything
+    assert run() == "0 []"
+    body(source)
+    assert run().startswith("0 ['babel'")
