@@ -52,14 +52,22 @@ class Snapshot:
     warnings: dict[str, tuple[SourceError, ...]] = field(default_factory=dict)  # each source's parse warnings
 
     def dependents(self, names: Iterable[str]) -> list[int]:
-        """Positions in `files` of the files depending on any of `names`, in plan order."""
+        """Positions in `files` of the files depending on any of `names`, in plan order: from the
+        index when one was made (`indexed`), else by one pass over the files (the command line's
+        one edit: the index of every figure page's thousands of sources costs seconds to make)."""
+        wanted = frozenset(names)
+        if self.index is None:
+            return [p for p, entry in enumerate(self.files) if not wanted.isdisjoint(entry.deps)]
+        return sorted({p for name in wanted for p in self.index.get(name, ())})
+
+    def indexed(self) -> None:
+        """Index the dependencies now (`serve`: every edit to come looks them up)."""
         if self.index is None:
             index: dict[str, list[int]] = {}
             for position, entry in enumerate(self.files):
                 for name in entry.deps:
                     index.setdefault(name, []).append(position)
             self.index = index
-        return sorted({p for name in names for p in self.index.get(name, ())})
 
 
 def changed_news(before: Stats, now: Stats, source: Path) -> list[Path] | None:

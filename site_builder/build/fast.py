@@ -82,7 +82,6 @@ class FastBuilder(Builder):
         warnings = {rel: tuple(p.warnings) for rel, p in self.cache.state.parsed.items() if p.warnings}
         self.snapshot = delta.Snapshot(site, files, self.search.pending or todo.search, keys, base, digests, stats,
                                        env, pages, warnings=warnings)
-        self.snapshot.dependents(())  # index the dependencies now rather than on the first edit
         self._from_disk = False
         if self.persist:
             token = snapshot_file.save(self.cache, self.output, self.snapshot, self.model_stages, self.plan_stages,

@@ -45,6 +45,8 @@ class LiveBuilder(FastBuilder):
         warm_up_formats()
         markdown_warm_up()
         super()._remember(site, todo, keys, base, digests, stats, env, pages)
+        if self.snapshot is not None:
+            self.snapshot.indexed()  # now rather than on the first edit
 
     def _save_cache(self, problems: Problems) -> None:
         """With the search index still to come, the cache is saved after it (`index_search`): the
