@@ -18,11 +18,12 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,28 @@ def code_version() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
+    versions = _installed_versions()
     for name in ("jinja2", "markdown", "babel", "pagefind", "pyyaml", "python-frontmatter"):
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(name.encode())
+        version = versions.get(name.replace("-", "_"))
+        h.update(f"{name}={version}".encode() if version is not None else name.encode())
     return h.hexdigest()
+
+
+def _installed_versions() -> dict[str, str]:
+    """The version of each installed distribution, by normalised name, read from the names of the
+    `*.dist-info` folders on `sys.path` (first found wins, as imports do): what
+    `importlib.metadata.version` says, without importing its e-mail parser at every start."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            if entry.endswith(".dist-info") and "-" in entry:
+                name, _, version = entry[: -len(".dist-info")].rpartition("-")
+                found.setdefault(re.sub(r"[-_.]+", "_", name).lower(), version)
+    return found
 
 
 def digest_bytes(data: bytes) -> str:
@@ -91,6 +108,8 @@ class _State:
     last_build: dict[str, LastBuild] = field(default_factory=dict)
     # per output folder: news item source → every address it was published at ("/tin-tuc/…/")
     published: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # per output folder: the token of the snapshot its last full build left (`build.snapshot_file`)
+    snapshots: dict[str, str] = field(default_factory=dict)
 
 
 class BuildCache:
@@ -167,9 +186,11 @@ class BuildCache:
             if output is None:
                 self._state.manifests.clear()
                 self._state.last_build.clear()
+                self._state.snapshots.clear()
             else:
                 self._state.manifests.pop(output, None)
                 self._state.last_build.pop(output, None)
+                self._state.snapshots.pop(output, None)
             self._dirty = True
 
     def digest(self, path: Path) -> str:
@@ -228,6 +249,15 @@ class BuildCache:
     def set_last_build(self, output: Path, value: LastBuild) -> None:
         self.state.last_build[str(output.resolve())] = value
         self._dirty = True
+
+    def snapshot_token(self, output: Path) -> str:
+        """The token of the snapshot the last full build into `output` left; "" when none."""
+        return self.state.snapshots.get(str(output.resolve()), "")
+
+    def set_snapshot_token(self, output: Path, token: str) -> None:
+        if self.state.snapshots.get(str(output.resolve()), "") != token:
+            self.state.snapshots[str(output.resolve())] = token
+            self._dirty = True
 
     def published(self, output: Path) -> dict[str, tuple[str, ...]]:
         """The addresses each news item source was published at in `output` (for moved items)."""

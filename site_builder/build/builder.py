@@ -8,11 +8,9 @@ after (`search_stage`). `serve`'s builder (`live.builder.LiveBuilder`) adds a fa
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,33 +33,20 @@ from ..plan.pages import (
     pseudo_digests,
     published_addresses,
 )
-from ..render.environment import PACKAGE_THEMES, check_theme, make_environment, theme_dirs, theme_static, warm_up
+from ..render.environment import check_theme, make_environment, theme_dirs, theme_static, warm_up
 from ..write.lock import LOCK_WAIT, check_output, output_lock
-from ..write.output import UnsafePath, WriteReport, safe_relative
+from ..write.output import UnsafePath, safe_relative
 from . import delta
 from .checks import check_readable, system_problem, unpublished
 from .decide import Todo, decide
 from .keys import Digests, key, names_digest, theme_digest
+from .quick import BuildResult, existing_files, source_stats, stamp_of, unchanged
 from .rendering import produce
-from .search_stage import SearchStage, existing_files
+from .search_stage import SearchStage
 from .strategies import StagingSwap, Strategy, WriteInPlace, Written
 
 Progress = Callable[[int, int], None]
 __all__ = ["Builder", "BuildResult", "build", "check", "default_jobs"]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a successful build did, and the warnings it collected."""
-
-    pages: int
-    report: WriteReport
-    seconds: float
-    problems: Problems
-    rendered: int = 0
-    search_seconds: float = 0.0
-    written_paths: tuple[str, ...] = ()
-    fast: bool = False  # made by `serve`'s fast path (see `delta`)
 
 
 def default_jobs() -> int:
@@ -98,21 +83,11 @@ class Builder:
 
     def _stamp(self, stats: delta.Stats) -> str:
         """One digest of every input's stats and of the code."""
-        h = hashlib.sha256(f"{code_version()}|{self.include_drafts}|{self.portable}".encode())
-        h.update("\n".join(f"{path}|{stat}" for path, stat in sorted(stats.items())).encode())
-        return h.hexdigest()
+        return stamp_of(stats, self.include_drafts, self.portable)
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
-        """The result of a build that finds nothing changed since the last one, without loading
-        anything: same inputs, no scheduled item due since, and the same output files still there."""
-        last = self.cache.last_build(self.output)
-        if last is None or last.stamp != stamp or (last.next_scheduled is not None and now >= last.next_scheduled):
-            return None
-        if not last.names_digest or names_digest(existing_files(self.output)) != last.names_digest:
-            return None
-        problems = Problems(root=self.source)
-        problems.items.extend(last.warnings)
-        return BuildResult(last.pages, WriteReport(0, 0, 0), 0.0, problems)
+        """The result of a build that finds nothing changed since the last one (`quick.unchanged`)."""
+        return unchanged(self.cache, self.source, self.output, stamp, now)
 
     def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
         """Load and check every source and plan every output file, writing nothing; raise
@@ -164,13 +139,13 @@ class Builder:
             raise BuildFailed(system_problem(self.source, self.output, exc)) from exc
 
     def _fast(self, stats: delta.Stats, stamp: str, now: datetime, started: float) -> BuildResult | None:
-        """A build without re-planning the site, when one is possible (`LiveBuilder`); None: none."""
+        """A build without re-planning the site, when one is possible (`fast.FastBuilder`); None: none."""
         return None
 
     def _build(self, now: datetime | None = None) -> BuildResult:
         started = time.perf_counter()
         now = now or datetime.now(UTC)
-        stats = _input_stats(self.source)
+        stats = source_stats(self.source)
         stamp = self._stamp(stats)
         if not self.search.deferred:
             quick = self._unchanged(stamp, now)
@@ -205,8 +180,9 @@ class Builder:
         self._record(stamp, site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
-        self._save_cache(problems)
+        self.cache.set_snapshot_token(self.output, "")  # `_remember` writes a new one (`fast`)
         self._remember(site, todo, keys, base, digests, stats, env, pages)
+        self._save_cache(problems)
         return BuildResult(pages, written.report, time.perf_counter() - started, problems, written.rendered,
                            written.search_seconds, _written_paths(written, todo.swap, manifest, existing))
 
@@ -229,7 +205,7 @@ class Builder:
 
     def _remember(self, site: Site, todo: Todo, keys: dict[str, str], base: str, digests: Digests,
                   stats: delta.Stats, env: jinja2.Environment | None, pages: int) -> None:
-        """Keep what a next build in this process can start from (`LiveBuilder`)."""
+        """Keep what a next build can start from (`fast.FastBuilder`)."""
 
     def _save_cache(self, problems: Problems) -> None:
         """Write the cache now. Until then the output's marker says a build is unfinished, so a
@@ -265,11 +241,6 @@ class Builder:
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
-
-
-def _input_stats(source: Path) -> delta.Stats:
-    """Size, modification and change time of every input (sources, site templates, theme)."""
-    return delta.input_stats([source, source.resolve().parent / "themes", PACKAGE_THEMES])
 
 
 def _written_paths(written: Written, swap: bool, manifest: Manifest, existing: set[str]) -> tuple[str, ...]:

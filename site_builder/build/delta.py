@@ -18,43 +18,26 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Problems, SourceError
-from ..load.sources import Trouble, walk_files
-from ..model.site import Site
-from ..plan.pages import Planned, SearchIndex
+from .quick import LOOP, UNREADABLE, Stats, input_stats
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..model.site import Site
+    from ..plan.pages import Planned, SearchIndex
+
+__all__ = ["LOOP", "UNREADABLE", "Snapshot", "Stats", "changed_news", "input_stats", "replace_warnings", "same_places"]
 
 NEWS_SUFFIXES = (".md", ".markdown")
-Stats = dict[str, tuple[int, int, int]]
-UNREADABLE, LOOP = (-1, -1, -1), (-2, -2, -2)
-
-
-def input_stats(roots: Iterable[Path]) -> Stats:
-    """Modification time, size and change time (a new permission changes it) of every file under
-    `roots`, by path: what a change is seen by. A file or folder that cannot be read, a link to
-    nothing and a link in a loop are listed too, under marks of their own, so a build that finds
-    one added since the last is not "nothing changed"."""
-    stats: Stats = {}
-    for root in dict.fromkeys(roots):
-        troubles: list[Trouble] = []
-        for _, entry in walk_files(str(root), follow_links=True, troubles=troubles):
-            try:
-                stat = entry.stat()
-            except OSError:
-                stats[entry.path] = UNREADABLE
-                continue
-            stats[entry.path] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns)
-        for trouble in troubles:
-            stats[trouble.path] = LOOP if trouble.loop else UNREADABLE
-    return stats
 
 
 @dataclass
 class Snapshot:
-    """The last good build, kept in memory by a `Builder` that `serve` runs."""
+    """The last good build, kept in memory by a `Builder` that `serve` runs (and, for the command
+    line, in the cache folder: `snapshot_file`)."""
 
     site: Site
     files: list[Planned]                # every planned file but the search index, in plan order
@@ -66,16 +49,25 @@ class Snapshot:
     env: jinja2.Environment | None = None
     pages: int = 0
     index: dict[str, list[int]] | None = field(default=None, repr=False)
+    warnings: dict[str, tuple[SourceError, ...]] = field(default_factory=dict)  # each source's parse warnings
 
     def dependents(self, names: Iterable[str]) -> list[int]:
-        """Positions in `files` of the files depending on any of `names`, in plan order."""
+        """Positions in `files` of the files depending on any of `names`, in plan order: from the
+        index when one was made (`indexed`), else by one pass over the files (the command line's
+        one edit: the index of every figure page's thousands of sources costs seconds to make)."""
+        wanted = frozenset(names)
+        if self.index is None:
+            return [p for p, entry in enumerate(self.files) if not wanted.isdisjoint(entry.deps)]
+        return sorted({p for name in wanted for p in self.index.get(name, ())})
+
+    def indexed(self) -> None:
+        """Index the dependencies now (`serve`: every edit to come looks them up)."""
         if self.index is None:
             index: dict[str, list[int]] = {}
             for position, entry in enumerate(self.files):
                 for name in entry.deps:
                     index.setdefault(name, []).append(position)
             self.index = index
-        return sorted({p for name in names for p in self.index.get(name, ())})
 
 
 def changed_news(before: Stats, now: Stats, source: Path) -> list[Path] | None:

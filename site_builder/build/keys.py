@@ -7,7 +7,6 @@ depends on; `Digests` gives the digest of each source (through the cache) and of
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,9 @@ from ..base.cache import BuildCache
 from ..model.site import Site
 from ..plan.pages import CopiedFile, Planned, PlannedPage
 from ..render.environment import theme_dirs, theme_static
+from .quick import names_digest
+
+__all__ = ["Digests", "key", "names_digest", "theme_digest"]
 
 
 def _scalars(value: Any) -> Any:
@@ -68,6 +70,23 @@ class Digests:
         new.reusable = {s: d for s, d in new.reusable.items() if s.isdisjoint(new.changed)}
         return new
 
+    @classmethod
+    def restored(cls, source: Path, cache: BuildCache, kept: Digests) -> Digests:
+        """Digests read back from a snapshot on disk (`snapshot_file`), bound to this build's cache."""
+        new = cls.__new__(cls)
+        new.source, new.cache = source, cache
+        new.known, new.sets, new.reusable, new.changed = kept.known, kept.sets, kept.reusable, set(kept.changed)
+        return new
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot on disk keeps of it: not the cache it reads through."""
+        sets = {s: d for s, d in self.reusable.items() if s.isdisjoint(self.changed)}
+        sets.update(self.sets)
+        return {"known": self.known, "sets": sets, "reusable": {}, "changed": set()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def of_set(self, deps: frozenset[str]) -> bytes:
         """One digest for a set of sources; many pages share the same set (every figure page)."""
         known = self.sets.get(deps)
@@ -103,8 +122,3 @@ def key(entry: Planned, base: str, digests: Digests) -> str:
             h.update(b"missing")
     h.update(digests.of_set(frozenset(entry.deps)))
     return h.hexdigest()
-
-
-def names_digest(paths: Iterable[str]) -> str:
-    """One digest of a set of output file names: "are the same files still there?"."""
-    return hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()

@@ -13,16 +13,12 @@ from pathlib import Path
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from ..base.vietnamese import slugify
-from ..build.builder import build, check
-from ..load.config import load_config
-from ..load.units import load_units
 from .argparse_vi import Parser, vietnamese
-from .fix_encoding import fix_encoding
 from .interrupt import say_stopped, stop_here_only
-from .newitem import write_new_item
 from .report import ProgressLine, Reporter
-from .unit_list import describe, find_units
+
+# The rest of the pipeline is imported by the commands that use it: a build that finds nothing
+# to do (`build.quick`) never loads Markdown, Jinja2, Babel, YAML or Pagefind.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 REPORT = Reporter()  # the one voice of every command: nothing else in the package prints
@@ -131,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "fix-encoding":
+        from .fix_encoding import fix_encoding
         return fix_encoding(args.file, args.dry_run, REPORT)  # EncodingFailed: exit 1, in main
     problem = _source_problem(args.source)
     if problem is not None:
@@ -175,10 +172,20 @@ def _edit(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from ..build.quick import nothing_to_do
+
+    def waiting() -> None:
+        REPORT.say("Đang chờ bản dựng khác ghi xong thư mục kết quả…")
+
     try:
-        result = build(args.source, args.output, include_drafts=args.drafts, progress=ProgressLine(),
-                       portable=args.portable,
-                       waiting=lambda: REPORT.say("Đang chờ bản dựng khác ghi xong thư mục kết quả…"))
+        result = nothing_to_do(args.source, args.output, args.drafts, args.portable, waiting)
+    except OSError:
+        result = None  # the build below says what could not be read or written
+    try:
+        if result is None:
+            from ..build.fast import CommandLineBuilder
+            result = CommandLineBuilder(args.source, args.output, args.drafts, ProgressLine(), portable=args.portable,
+                                        waiting=waiting).build()
     except OSError as exc:  # BuildFailed (exit 1) and UnsafeOutput (exit 2) are printed by `main`
         REPORT.say(os_error(exc, args.source, args.output))
         return EXIT_CONTENT
@@ -218,6 +225,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _check(args: argparse.Namespace) -> int:
     """Everything a build checks, writing nothing; `--strict` fails on warnings too."""
+    from ..build.builder import check
     try:
         problems = check(args.source, include_drafts=args.drafts)
     except BuildFailed as stopped:
@@ -242,6 +250,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _units_list(args: argparse.Namespace) -> int:
     """Units whose name or id matches the words typed, with parent, validity and successors."""
+    from ..load.units import load_units
+    from .unit_list import describe, find_units
     problems = Problems(root=args.source)
     units = load_units(args.source, problems)
     if units is None or problems:
@@ -259,6 +269,11 @@ def _units_list(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from ..base.vietnamese import slugify
+    from ..load.config import load_config
+    from ..load.units import load_units
+    from .newitem import write_new_item
+    from .unit_list import find_units
     if not slugify(args.title):
         REPORT.say(f'Lỗi: tiêu đề "{args.title}" không tạo được tên tệp (không có chữ cái Latin hay chữ số).\n'
                    "    Hãy đặt tiêu đề có chữ, ví dụ \"Hội nghị tiếp xúc cử tri\".")

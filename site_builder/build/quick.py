@@ -1,0 +1,113 @@
+"""A build that finds nothing to do, with as little imported as can be: the stats of every input,
+one stamp of them and of the code, and the last build's record (`LastBuild`). The command line
+asks here first (`nothing_to_do`) and loads the rest of the pipeline only when something changed;
+`Builder` answers "unchanged?" with the same functions."""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..base.cache import BuildCache, cache_folder, code_version
+from ..base.errors import Problems
+from ..base.walk import Trouble, walk_files
+from ..write.lock import LOCK_WAIT, check_output, output_lock
+from ..write.output import MARKER, WriteReport
+
+Stats = dict[str, tuple[int, int, int]]
+UNREADABLE, LOOP = (-1, -1, -1), (-2, -2, -2)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build did, and the warnings it collected."""
+
+    pages: int
+    report: WriteReport
+    seconds: float
+    problems: Problems
+    rendered: int = 0
+    search_seconds: float = 0.0
+    written_paths: tuple[str, ...] = ()
+    fast: bool = False  # made by the fast path (see `delta`)
+
+
+def package_themes() -> Path:
+    """The themes that come with site_builder (`render.environment.PACKAGE_THEMES`, found the same
+    way without importing the templates' machinery)."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+def input_stats(roots: Iterable[Path]) -> Stats:
+    """Modification time, size and change time (a new permission changes it) of every file under
+    `roots`, by path: what a change is seen by. A file or folder that cannot be read, a link to
+    nothing and a link in a loop are listed too, under marks of their own, so a build that finds
+    one added since the last is not "nothing changed"."""
+    stats: Stats = {}
+    for root in dict.fromkeys(roots):
+        troubles: list[Trouble] = []
+        for _, entry in walk_files(str(root), follow_links=True, troubles=troubles):
+            try:
+                stat = entry.stat()
+            except OSError:
+                stats[entry.path] = UNREADABLE
+                continue
+            stats[entry.path] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns)
+        for trouble in troubles:
+            stats[trouble.path] = LOOP if trouble.loop else UNREADABLE
+    return stats
+
+
+def source_stats(source: Path) -> Stats:
+    """The stats of every input of a build: sources, site themes beside them, the package's theme."""
+    return input_stats([source, source.resolve().parent / "themes", package_themes()])
+
+
+def stamp_of(stats: Stats, include_drafts: bool, portable: bool) -> str:
+    """One digest of every input's stats, of the code and of the settings that shape the output."""
+    h = hashlib.sha256(f"{code_version()}|{include_drafts}|{portable}".encode())
+    h.update("\n".join(f"{path}|{stat}" for path, stat in sorted(stats.items())).encode())
+    return h.hexdigest()
+
+
+def existing_files(output: Path) -> set[str]:
+    """Every file under the output folder, as paths relative to it."""
+    return {rel for rel, _ in walk_files(str(output), follow_links=False) if rel != MARKER}
+
+
+def names_digest(paths: Iterable[str]) -> str:
+    """One digest of a set of output file names: "are the same files still there?"."""
+    return hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()
+
+
+def unchanged(cache: BuildCache, source: Path, output: Path, stamp: str, now: datetime) -> BuildResult | None:
+    """The result of a build that finds nothing changed since the last one, without loading
+    anything: same inputs, no scheduled item due since, and the same output files still there."""
+    last = cache.last_build(output)
+    if last is None or last.stamp != stamp or (last.next_scheduled is not None and now >= last.next_scheduled):
+        return None
+    if not last.names_digest or names_digest(existing_files(output)) != last.names_digest:
+        return None
+    problems = Problems(root=source)
+    problems.items.extend(last.warnings)
+    return BuildResult(last.pages, WriteReport(0, 0, 0), 0.0, problems)
+
+
+def nothing_to_do(source: Path, output: Path, include_drafts: bool = False, portable: bool = False,
+                  waiting: Callable[[], None] | None = None) -> BuildResult | None:
+    """A build's result when nothing changed since the last one into `output` (what `Builder.build`
+    would answer then); None when there is something to do. Raises OSError when a file or the
+    lock cannot be had (the full build says it then)."""
+    started = time.perf_counter()
+    check_output(output, source)
+    with output_lock(output, LOCK_WAIT, waiting):
+        result = unchanged(BuildCache(cache_folder(source)), source, output,
+                           stamp_of(source_stats(source), include_drafts, portable), datetime.now(UTC))
+    if result is None:
+        return None
+    return BuildResult(result.pages, result.report, time.perf_counter() - started, result.problems)
