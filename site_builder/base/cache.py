@@ -207,6 +207,13 @@ class BuildCache:
         self.state.manifests[str(output.resolve())] = manifest
         self._dirty = True
 
+    def forget_gone_outputs(self) -> None:
+        """Drop the manifests of output folders that no longer exist (a cache restored on another
+        machine): the store keeps only what the remaining manifests name."""
+        for output in [o for o in self.state.manifests if not os.path.isdir(o)]:
+            del self.state.manifests[output]
+            self._dirty = True
+
     def last_build(self, output: Path) -> LastBuild | None:
         """The last good build into `output`, from the small record beside the cache when the cache
         itself has not been read; None while a build into `output` is unfinished (or a record of

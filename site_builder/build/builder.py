@@ -43,6 +43,7 @@ from .checks import check_readable, system_problem, unpublished
 from .decide import Todo, decide
 from .keys import Digests, key, names_digest, theme_digest
 from .rendering import produce
+from .reuse import Reuse
 from .search_stage import SearchStage, existing_files
 from .strategies import StagingSwap, Strategy, WriteInPlace, Written
 
@@ -193,9 +194,12 @@ class Builder:
         todo = decide(planned, keys, manifest, existing, self.output.is_dir(), self.swap_from)
         search = self.search.take(todo.search, todo.swap)
         env = self._environment(site, base, todo.swap)
-        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick) if todo.swap
-                              else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
+        reuse = Reuse(self.cache, keys)
+        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse)
+                              if todo.swap else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
         written = strategy.write(site, todo, search, problems, env, manifest, existing)
+        written_paths = _written_paths(written, todo.swap, manifest, existing)
+        reuse.keep(self.output, {p: d for p in written_paths if (d := written.digests.get(p) or (written.bundle or {}).get(p))})
         new_manifest = Manifest({e.path: (keys[e.path], written.digests.get(e.path, manifest.entries.get(e.path, ("", ""))[1]))
                                  for e in todo.files})
         self.search.record(new_manifest, manifest, written.bundle)
@@ -205,10 +209,12 @@ class Builder:
         self._record(stamp, site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
+            reuse.collect()
+        reuse.warn(problems)
         self._save_cache(problems)
         self._remember(site, todo, keys, base, digests, stats, env, pages)
         return BuildResult(pages, written.report, time.perf_counter() - started, problems, written.rendered,
-                           written.search_seconds, _written_paths(written, todo.swap, manifest, existing))
+                           written.search_seconds, written_paths)
 
     def _record(self, stamp: str, site: Site, problems: Problems, pages: int, manifest: Manifest) -> None:
         """The small record of this build (`LastBuild`), and the addresses its items are at."""

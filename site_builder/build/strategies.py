@@ -23,6 +23,7 @@ from ..write.output import TEMPORARY, WriteReport
 from ..write.staging import OutputWriter
 from .decide import Todo
 from .rendering import forking, render_changed, render_chunk
+from .reuse import Reuse
 from .search_stage import SEARCH_KEY, SearchStage, shards_touched
 
 Progress = Callable[[int, int], None]
@@ -48,8 +49,10 @@ class Strategy(Protocol):
 class StagingSwap:
     """Everything into a staging folder (unchanged files hard-linked), swapped in at once."""
 
-    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress) -> None:
+    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress,
+                 reuse: Reuse | None = None) -> None:
         self.output, self.cache, self.search, self.jobs, self.tick = output, cache, search, jobs, tick
+        self.reuse = reuse  # files and parts of the index made before, from the cache's store
 
     def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
               env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written:
@@ -63,6 +66,11 @@ class StagingSwap:
             for entry in todo.files:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
                     todo_paths.add(entry.path)
+            if self.reuse is not None:
+                for path, digest in self.reuse.files(writer.staging, [e.path for e in todo.files if e.path in todo_paths]).items():
+                    digests[path] = digest
+                    writer.record(path)
+                    todo_paths.discard(path)
             indices = [i for i, e in enumerate(todo.files) if e.path in todo_paths]
             with forking(site, todo.files, writer.staging, env):
                 results = self._render(indices, problems)
@@ -75,8 +83,11 @@ class StagingSwap:
             search_seconds = 0.0
             if search is not None:
                 started = time.perf_counter()
-                made = self.search.run(writer.staging, search, problems)
-                bundle = {}
+                only, bundle = (self.reuse.parts(writer.staging, search, todo.files, digests, manifest)
+                                if self.reuse is not None else (None, {}))
+                for path in bundle:
+                    writer.record(path)
+                made = self.search.run(writer.staging, search, problems, only)
                 for path, data in (made.files if made is not None else {}).items():
                     writer.put(path, data)
                     bundle[path] = digest_bytes(data)
