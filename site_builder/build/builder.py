@@ -198,8 +198,7 @@ class Builder:
         strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse)
                               if todo.swap else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
         written = strategy.write(site, todo, search, problems, env, manifest, existing)
-        written_paths = _written_paths(written, todo.swap, manifest, existing)
-        reuse.keep(self.output, {p: d for p in written_paths if (d := written.digests.get(p) or (written.bundle or {}).get(p))})
+        reuse.keep(self.output, _written_paths(written, todo.swap, manifest, existing), written.digests, written.bundle)
         new_manifest = Manifest({e.path: (keys[e.path], written.digests.get(e.path, manifest.entries.get(e.path, ("", ""))[1]))
                                  for e in todo.files})
         self.search.record(new_manifest, manifest, written.bundle)
@@ -209,12 +208,11 @@ class Builder:
         self._record(stamp, site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
-            reuse.collect()
-        reuse.warn(problems)
+        reuse.finish(problems, tidy=todo.swap)
         self._save_cache(problems)
         self._remember(site, todo, keys, base, digests, stats, env, pages)
         return BuildResult(pages, written.report, time.perf_counter() - started, problems, written.rendered,
-                           written.search_seconds, written_paths)
+                           written.search_seconds, _written_paths(written, todo.swap, manifest, existing))
 
     def _record(self, stamp: str, site: Site, problems: Problems, pages: int, manifest: Manifest) -> None:
         """The small record of this build (`LastBuild`), and the addresses its items are at."""

@@ -6,7 +6,7 @@ same sources at another path, with other times, find the same files.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from hashlib import sha256
 from pathlib import Path
@@ -103,20 +103,22 @@ class Reuse:
         left = {s for s in shards if not found.get(s)}
         return (left if taken else None), taken
 
-    def keep(self, output: Path, written: Mapping[str, str]) -> None:
-        """Add the files this build wrote into `output` (path → digest) to the store."""
-        for path, digest in written.items():
+    def keep(self, output: Path, paths: Iterable[str], digests: Mapping[str, str],
+             bundle: Mapping[str, str] | None) -> None:
+        """Add the files this build wrote into `output` (their digests in `digests` or `bundle`)
+        to the store, but those it took from there."""
+        for path in paths:
+            digest = digests.get(path) or (bundle or {}).get(path)
             if digest and digest not in self.taken:
                 self.store.add(output.joinpath(*path.split("/")), digest)
 
-    def collect(self) -> None:
-        """Forget the manifests of output folders that are gone, and remove from the store what no
-        manifest names."""
-        self.cache.forget_gone_outputs()
-        self.store.collect(d for m in self.cache.state.manifests.values() for _, d in m.entries.values())
-
-    def warn(self, problems: Problems) -> None:
-        """One warning when the store could not be read or written: the build rendered instead."""
+    def finish(self, problems: Problems, tidy: bool) -> None:
+        """After the manifest is set: when `tidy` (a swap), forget the manifests of output folders
+        that are gone and remove from the store what no manifest names; one warning if the store
+        could not be read or written (the build rendered instead, so its output is right)."""
+        if tidy:
+            self.cache.forget_gone_outputs()
+            self.store.collect(d for m in self.cache.state.manifests.values() for _, d in m.entries.values())
         if self.store.trouble is not None and self.store.folder is not None:
             problems.warn(self.store.folder, None,
                           f"không dùng được kho tệp đã dựng trong bộ nhớ đệm ({reason(self.store.trouble)}); "
