@@ -79,6 +79,7 @@ class LastBuild:
     warnings: tuple[SourceError, ...]
     pages: int
     names_digest: str                 # digest of the output's file names
+    content: str = ""                 # digest of every input's name and bytes (`build.reuse.content_stamp`)
 
 
 @dataclass

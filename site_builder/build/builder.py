@@ -43,7 +43,7 @@ from .checks import check_readable, system_problem, unpublished
 from .decide import Todo, decide
 from .keys import Digests, key, names_digest, theme_digest
 from .rendering import produce
-from .reuse import Reuse
+from .reuse import Reuse, restore_whole
 from .search_stage import SearchStage, existing_files
 from .strategies import StagingSwap, Strategy, WriteInPlace, Written
 
@@ -174,7 +174,7 @@ class Builder:
         stats = _input_stats(self.source)
         stamp = self._stamp(stats)
         if not self.search.deferred:
-            quick = self._unchanged(stamp, now)
+            quick = self._unchanged(stamp, now) or restore_whole(self, stats, stamp, now)
             if quick is not None:
                 return dataclasses.replace(quick, seconds=time.perf_counter() - started)
         fast = self._fast(stats, stamp, now, started)
@@ -208,7 +208,7 @@ class Builder:
         self._record(stamp, site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
-        reuse.finish(problems, tidy=todo.swap)
+        reuse.finish(problems, todo.swap, None if self.search.deferred else (self, stats))
         self._save_cache(problems)
         self._remember(site, todo, keys, base, digests, stats, env, pages)
         return BuildResult(pages, written.report, time.perf_counter() - started, problems, written.rendered,
