@@ -76,6 +76,31 @@ def test_a_copy_elsewhere_renders_nothing_and_indexes_nothing(first: Path, tmp_p
     assert page.stat().st_nlink >= 2
 
 
+def test_the_same_sources_elsewhere_load_nothing(first: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs equal by content to a complete recorded build: its files, without loading a source."""
+    def refused(*args: object) -> None:
+        raise AssertionError("loaded")
+
+    monkeypatch.setattr(Builder, "plan", refused)
+    source = clone(first, tmp_path / "b")
+    result = run(source)
+    assert result.report.written == len(tree_bytes(first / "output")) - 1  # all but the output's marker
+    assert tree_bytes(source.parent / "output") == tree_bytes(first / "output")
+    monkeypatch.undo()
+    assert run(source).report.changed == 0  # and the next build finds nothing changed
+
+
+def test_a_scheduled_item_due_since_is_built(first: Path, tmp_path: Path) -> None:
+    """The recorded build left out an item scheduled for 2027-03-01: past that, it is built."""
+    later = NOW.replace(year=2027, month=4)
+    source = clone(first, tmp_path / "b")
+    Builder(source, source.parent / "output", jobs=1).build(later)
+    clean = clone(first, tmp_path / "clean", cache=False)
+    Builder(clean, clean.parent / "output", jobs=1).build(later)
+    assert tree_bytes(source.parent / "output") == tree_bytes(clean.parent / "output")
+    assert tree_bytes(source.parent / "output") != tree_bytes(first / "output")
+
+
 def test_the_same_theme_at_another_path_keys_the_same(first: Path, tmp_path: Path) -> None:
     """A site with its own theme folder: its digest holds names within the folder, not paths."""
     from site_builder.build.keys import theme_digest
