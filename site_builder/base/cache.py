@@ -97,6 +97,7 @@ class LastBuild:
     warnings: tuple[SourceError, ...]
     pages: int
     names_digest: str                 # digest of the output's file names
+    content: str = ""                 # digest of every input's name and bytes (`build.reuse.content_stamp`)
 
 
 @dataclass
@@ -228,6 +229,13 @@ class BuildCache:
     def set_manifest(self, output: Path, manifest: Manifest) -> None:
         self.state.manifests[str(output.resolve())] = manifest
         self._dirty = True
+
+    def forget_gone_outputs(self) -> None:
+        """Drop the manifests of output folders that no longer exist (a cache restored on another
+        machine): the store keeps only what the remaining manifests name."""
+        for output in [o for o in self.state.manifests if not os.path.isdir(o)]:
+            del self.state.manifests[output]
+            self._dirty = True
 
     def last_build(self, output: Path) -> LastBuild | None:
         """The last good build into `output`, from the small record beside the cache when the cache

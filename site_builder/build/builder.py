@@ -42,6 +42,7 @@ from .decide import Todo, decide
 from .keys import Digests, key, names_digest, theme_digest
 from .quick import BuildResult, existing_files, source_stats, stamp_of, unchanged
 from .rendering import produce
+from .reuse import Reuse, restore_whole
 from .search_stage import SearchStage
 from .strategies import StagingSwap, Strategy, WriteInPlace, Written
 
@@ -148,7 +149,7 @@ class Builder:
         stats = source_stats(self.source)
         stamp = self._stamp(stats)
         if not self.search.deferred:
-            quick = self._unchanged(stamp, now)
+            quick = self._unchanged(stamp, now) or restore_whole(self, stats, stamp, now)
             if quick is not None:
                 return dataclasses.replace(quick, seconds=time.perf_counter() - started)
         fast = self._fast(stats, stamp, now, started)
@@ -168,9 +169,11 @@ class Builder:
         todo = decide(planned, keys, manifest, existing, self.output.is_dir(), self.swap_from)
         search = self.search.take(todo.search, todo.swap)
         env = self._environment(site, base, todo.swap)
-        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick) if todo.swap
-                              else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
+        reuse = Reuse(self.cache, keys)
+        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse)
+                              if todo.swap else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
         written = strategy.write(site, todo, search, problems, env, manifest, existing)
+        reuse.keep(self.output, _written_paths(written, todo.swap, manifest, existing), written.digests, written.bundle)
         new_manifest = Manifest({e.path: (keys[e.path], written.digests.get(e.path, manifest.entries.get(e.path, ("", ""))[1]))
                                  for e in todo.files})
         self.search.record(new_manifest, manifest, written.bundle)
@@ -181,6 +184,7 @@ class Builder:
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
         self.cache.set_snapshot_token(self.output, "")  # `_remember` writes a new one (`fast`)
+        reuse.finish(problems, todo.swap, None if self.search.deferred else (self, stats))
         self._remember(site, todo, keys, base, digests, stats, env, pages)
         self._save_cache(problems)
         return BuildResult(pages, written.report, time.perf_counter() - started, problems, written.rendered,

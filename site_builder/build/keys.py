@@ -37,9 +37,9 @@ def theme_digest(site: Site) -> str:
     static = theme_static(site)
     if static is not None:
         folders.append(static)
-    for folder in folders:
+    for number, folder in enumerate(folders):  # by names within each folder: the same theme elsewhere has the same digest
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.as_posix().encode())
+            h.update(f"{number}/{path.relative_to(folder).as_posix()}".encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -26,6 +26,7 @@ from ..write.search_bundle import PartIndexer, shard_of
 from ..write.staging import OutputWriter
 from .decide import Todo
 from .rendering import forking, render_changed, render_chunk
+from .reuse import Reuse
 from .search_stage import SEARCH_KEY, SearchStage, shards_touched
 
 Progress = Callable[[int, int], None]
@@ -52,8 +53,10 @@ class Strategy(Protocol):
 class StagingSwap:
     """Everything into a staging folder (unchanged files hard-linked), swapped in at once."""
 
-    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress) -> None:
+    def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress,
+                 reuse: Reuse | None = None) -> None:
         self.output, self.cache, self.search, self.jobs, self.tick = output, cache, search, jobs, tick
+        self.reuse = reuse  # files and parts of the index made before, from the cache's store
 
     def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
               env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written:
@@ -67,8 +70,16 @@ class StagingSwap:
             for entry in todo.files:
                 if entry.path not in todo_paths and not writer.keep(entry.path):
                     todo_paths.add(entry.path)
+            if self.reuse is not None:
+                for path, digest in self.reuse.files(writer.staging, [e.path for e in todo.files if e.path in todo_paths]).items():
+                    digests[path] = digest
+                    writer.record(path)
+                    todo_paths.discard(path)
             indices = [i for i, e in enumerate(todo.files) if e.path in todo_paths]
-            parts = self.search.begin(writer.staging, search) if search is not None else None
+            # Pagefind indexes each part as its pages are written, unless a recorded index may give
+            # parts back: that needs every page's digest, so it waits for the rendering.
+            recorded = search is not None and self.reuse is not None and self.reuse.has_index()
+            parts = self.search.begin(writer.staging, search) if search is not None and not recorded else None
             try:
                 with forking(site, todo.files, writer.staging, env):
                     results = self._render(indices, todo.files, problems, parts)
@@ -79,10 +90,17 @@ class StagingSwap:
                 if problems:
                     raise BuildFailed(problems)
                 search_seconds = 0.0
-                if parts is not None:
+                if search is not None:
                     started = time.perf_counter()
-                    made = self.search.finish(parts, problems)
-                    bundle = {}
+                    if parts is None:
+                        assert self.reuse is not None
+                        only, bundle = self.reuse.parts(writer.staging, search, todo.files, digests, manifest)
+                        for path in bundle:
+                            writer.record(path)
+                        made = self.search.run(writer.staging, search, problems, only)
+                    else:
+                        bundle = {}
+                        made = self.search.finish(parts, problems)
                     for path, data in (made.files if made is not None else {}).items():
                         writer.put(path, data)
                         bundle[path] = digest_bytes(data)

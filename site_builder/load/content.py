@@ -4,7 +4,7 @@ Front matter lines are reported as lines of the real file, not of the YAML block
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -276,7 +276,8 @@ def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCach
         hit = cache.parsed(rel, digest, context) if cache is not None and digest else None
         if hit is not None:
             problems.items.extend(hit.warnings)
-            found[path] = hit.value
+            moved = hit.value is not None and hit.value.source != path  # parsed at another path (a restored cache)
+            found[path] = replace(hit.value, source=path) if moved else hit.value
         else:
             todo.append((path, rel, digest))
     _JOB = job
@@ -306,16 +307,15 @@ def _known_html(cache: BuildCache | None, policy: Policy) -> dict[str, str]:
             if p.value is not None and p.body_digest.endswith(suffix)}
 
 
-def _media_stamps(source: Path, media: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and times of the media files: items carry image sizes, so a file replaced
-    under the same name must read them again."""
+def _media_stamps(source: Path, media: tuple[str, ...], cache: BuildCache | None) -> tuple[tuple[str, str], ...]:
+    """Names and digests of the media files: items carry image sizes, so a file replaced under the
+    same name must read them again; by content, not time, so a fresh clone reuses the parses."""
     stamps = []
     for rel in media:
         try:
-            stat = (source / rel).stat()
+            stamps.append((rel, cache.digest(source / rel) if cache is not None else ""))
         except OSError:
             continue
-        stamps.append((rel, stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
 
 
@@ -325,7 +325,7 @@ def _item_job(source: Path, config: SiteConfig, units: UnitRegistry, cache: Buil
     besides its file: time zone, unit ids, media files, the sanitiser's policy)."""
     policy = _policy(config)
     validity = sorted((u.id, u.valid_to, u.successors) for u in units.units.values())  # items warn by it
-    context = digest_bytes(repr((config.timezone.key, validity, _media_stamps(source, media),
+    context = digest_bytes(repr((config.timezone.key, validity, _media_stamps(source, media, cache),
                                  policy.key)).encode())
     return _Job(source, config, units, False, _known_html(cache, policy)), context
 
