@@ -184,14 +184,11 @@ class BuildCache:
             except (OSError, UnicodeDecodeError):
                 output = None
             assert self._state is not None
-            if output is None:
-                self._state.manifests.clear()
-                self._state.last_build.clear()
-                self._state.snapshots.clear()
-            else:
-                self._state.manifests.pop(output, None)
-                self._state.last_build.pop(output, None)
-                self._state.snapshots.pop(output, None)
+            for table in (self._state.manifests, self._state.last_build, self._state.snapshots):
+                if output is None:
+                    table.clear()
+                else:
+                    table.pop(output, None)
             self._dirty = True
 
     def digest(self, path: Path) -> str:
