@@ -19,11 +19,13 @@ Layouts (records made in memory, as the loaders would make them; nothing is writ
   cover their communes' months (one district report in 20 below its communes' sum: a warning),
   and each district reports its own office's flows quarterly (`own`).
 
-Each size runs what a build runs on the totals: `build_totals` (rule 1's check of partial
-overlaps, rule 6's shortfalls), then the queries the pages make, mirrored from plan/: the summary
-of every unit (`model.figures.summarize`: latest, year-to-date, year rows, period rows, records
-and what covers them), the comparison of child units (`plan.figure_pages.comparison`), the
-units × metrics table of every year (`_figures_pages`) and `tong-hop.json`
+Each size runs what a build asks of the totals: `build_totals` (rule 1's check of partial
+overlaps, rule 6's shortfalls), then, through the plan's own functions, what planning and
+rendering ask of them: every unit's summaries (`plan.figure_pages.summaries_of`: latest,
+year-to-date, year rows, period rows, records and what covers them), the comparison of child
+units (`comparison`), the units × metrics table of every year (`year_tables`) with each cell's
+link anchor (`Total.ends_in`, as figures_year.html asks), each metric page's records by year
+(`MetricSummary.records_by_year`, as unit_metric.html asks) and `tong-hop.json`
 (`plan.opendata.totals_json`). "total s" is wall time, "cpu s" the child's CPU time over the
 same span (what a loaded machine distorts least), "peak MB" the child's `ru_maxrss`.
 """
@@ -41,14 +43,17 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from site_builder.base.errors import Problems
 from site_builder.base.vietnamese import Period, year_period
 from site_builder.load.metrics import Metric, MetricRegistry
 from site_builder.load.record_rows import Record, SourceRef
 from site_builder.load.units import Predecessor, Successor, Unit, UnitRegistry
-from site_builder.model.figures import all_years, summarize, year_value
+from site_builder.model.figures import all_years
 from site_builder.model.totals import build_totals
+from site_builder.plan import opendata
+from site_builder.plan.figure_pages import comparison, summaries_of, year_tables
 
 SIZES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 END_OLD, START_NEW = date(2025, 6, 30), date(2025, 7, 1)
@@ -175,10 +180,6 @@ def province(n: int) -> tuple[UnitRegistry, MetricRegistry, list[Record]]:
 LAYOUTS = {"dense": dense, "province": province}
 
 
-def _tree(units: UnitRegistry) -> list[str]:
-    return [u for r in units.roots for u in units.subtree(r)]
-
-
 def run_one(layout: str, n: int) -> dict[str, float | int]:
     """Build the records, then time build_totals and the page queries; one JSON line out."""
     units, metrics, records = LAYOUTS[layout](n)
@@ -187,31 +188,23 @@ def run_one(layout: str, n: int) -> dict[str, float | int]:
     problems = Problems()
     totals, shortfalls = build_totals(records, units, metrics, Path("content"), problems)
     t1 = time.perf_counter()
-    # plan/figure_pages.summaries_of
-    summaries = {u: summarize(totals, u, list(shortfalls)) for u in units.units}
-    # plan/figure_pages.comparison
+    # what planning and rendering ask, through the plan's own functions: every unit's summaries,
+    # the comparison of its child units, the units × metrics table of every year with the anchor
+    # of each cell (figures_year.html), the records of each metric page by year
+    # (unit_metric.html) and tong-hop.json
+    site = SimpleNamespace(totals=totals, units=units, metrics=metrics, shortfalls=shortfalls, figures_key="")
+    summaries = summaries_of(site, None)  # type: ignore[arg-type]
     for unit_id, figures in summaries.items():
-        children = [c for c in units[unit_id].children if summaries[c]]
-        if children and figures:
-            year = max(row.year for s in figures for row in s.years)
-            for s in figures:
-                for c in children:
-                    year_value(totals, c, s.metric.id, year)
-    # plan/figure_pages._figures_pages: the table of every year
-    tree = _tree(units)
+        comparison(site, unit_id, figures, summaries)  # type: ignore[arg-type]
+        for summary in figures:
+            summary.records_by_year  # noqa: B018
     for year in all_years(totals):
-        for unit_id in tree:
-            for m in metrics.metrics.values():
-                year_value(totals, unit_id, m.id, year)
-                if m.kind == "flow":
-                    totals.cumulative(unit_id, m.id, date(year, 12, 31))
-    # plan/opendata.totals_json
-    for unit_id in tree:
-        for metric in totals.metrics_of(unit_id):
-            for year in totals.years(unit_id, metric.id):
-                year_value(totals, unit_id, metric.id, year)
-                if metric.kind == "flow":
-                    totals.cumulative(unit_id, metric.id, date(year, 12, 31))
+        for table in year_tables(site, year):  # type: ignore[arg-type]
+            for _unit_id, cells in table["rows"]:
+                for total, _cumulative in cells:
+                    if total is not None:
+                        total.ends_in(year)
+    opendata.totals_json(site)  # type: ignore[arg-type]
     t2 = time.perf_counter()
     c2 = time.process_time()
     return {"cpu": c2 - c0, "records": len(records), "units": len(units.units), "build_totals": t1 - t0, "queries": t2 - t1,

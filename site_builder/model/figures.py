@@ -3,7 +3,7 @@ year and by reported period, the chart, and the records behind every figure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -16,6 +16,7 @@ from ..load.metrics import Metric
 from ..load.records import Record
 from .charts import Chart, bar_chart
 from .totals import ShortfallWarning, Total, Totals
+from .totals_index import View
 
 
 @dataclass(frozen=True)
@@ -49,70 +50,80 @@ class MetricSummary:
     chart: Chart | None
     records: tuple[RecordRow, ...]
     warnings: tuple[ShortfallWarning, ...]
+    # `records_by_year`, when made once for the units that see the same records (`summarize`)
+    by_year: tuple[tuple[int, tuple[RecordRow, ...]], ...] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def records_by_year(self) -> tuple[tuple[int, tuple[RecordRow, ...]], ...]:
         """The records grouped by the year their period ends, years ascending, order kept within
         a year (what Jinja's `groupby` gives, without its cost on the biggest pages)."""
-        ordered = sorted(self.records, key=lambda row: row.record.period.end.year)
-        return tuple((year, tuple(rows)) for year, rows in groupby(ordered, key=lambda row: row.record.period.end.year))
+        return self.by_year if self.by_year is not None else _by_year(self.records)
 
 
-_START_END = attrgetter("start", "end")
+def _year_of(row: RecordRow) -> int:
+    return row.record.period.end.year
 
 
-def _distinct_periods(records: list[Record]) -> list[Period]:
-    seen: dict[tuple[date, date], Period] = {}
-    for r in records:
-        seen.setdefault((r.period.start, r.period.end), r.period)
-    return sorted(seen.values(), key=_START_END)
+def _by_year(rows: tuple[RecordRow, ...]) -> tuple[tuple[int, tuple[RecordRow, ...]], ...]:
+    return tuple((year, tuple(group)) for year, group in groupby(sorted(rows, key=_year_of), key=_year_of))
 
 
 _BY_PERIOD = attrgetter("period.start", "period.end", "index")
 _END = attrgetter("period.end")
 
 
+class _Shown(NamedTuple):
+    """What a unit's page shows of a view that does not depend on the unit: shared by the units
+    that see the same records."""
+
+    last: date                          # the latest period end
+    rows: tuple[RecordRow, ...]         # every record, by period, and what already accounts for it
+    by_year: tuple[tuple[int, tuple[RecordRow, ...]], ...]   # the rows grouped by the year they end
+
+
+def _shown(totals: Totals, view: View, flow: bool) -> _Shown:
+    found: _Shown | None = view.derived.get("shown")
+    if found is not None:
+        return found
+    covers, shared, units = totals.covers, totals.shared, view.units
+    rows = []
+    for r in sorted(view.relevant, key=_BY_PERIOD):
+        cover = None
+        for a in covers.get(r.index, ()) if flow else ():
+            if a.unit in units:  # a reported record reaches the unit when its own unit does
+                cover = a
+                break
+        key = (r.index, -1 if cover is None else cover.index)
+        row = shared.get(key)
+        if row is None:
+            row = shared[key] = RecordRow(r, cover)
+        rows.append(row)
+    found = view.derived["shown"] = _Shown(max(map(_END, view.relevant)), tuple(rows), _by_year(tuple(rows)))
+    return found
+
+
 def summarize(totals: Totals, unit_id: str, warnings: Sequence[ShortfallWarning]) -> tuple[MetricSummary, ...]:
-    """A summary per metric with data reaching the unit."""
+    """A summary per metric with data reaching the unit (`warnings`: all, or at least the unit's)."""
     out: list[MetricSummary] = []
-    reach = totals.reach[unit_id]
-    covers, shared = totals.covers, totals.shared
     mine = [w for w in warnings if w.record.unit == unit_id]
     for metric in totals.metrics_of(unit_id):
-        relevant = totals.relevant(unit_id, metric.id)
-        last = max(map(_END, relevant))
-        latest = totals.cumulative(unit_id, metric.id, last)
+        flow = metric.kind == "flow"
+        shown = _shown(totals, totals.view(unit_id, metric.id), flow)
+        latest = totals.cumulative(unit_id, metric.id, shown.last)
         if latest is None:
             continue
-        flow = metric.kind == "flow"
         years = tuple(
             YearRow(y, totals.total(unit_id, metric.id, year_period(y)),
                     totals.cumulative(unit_id, metric.id, date(y, 12, 31)) if flow else None)
             for y in totals.years(unit_id, metric.id)
         )
-        periods = []
-        for period in _distinct_periods(relevant):
-            total = totals.total(unit_id, metric.id, period)
-            if total is not None:
-                periods.append((period, total))
+        periods = totals.period_totals(unit_id, metric.id)
         points = [(str(row.year), row.total.value) for row in years if row.total is not None]
-        rows = []
-        for r in sorted(relevant, key=_BY_PERIOD):
-            cover = None
-            for a in covers.get(r.index, ()) if flow else ():
-                if a.unit in reach:
-                    cover = a
-                    break
-            key = (r.index, -1 if cover is None else cover.index)
-            row = shared.get(key)
-            if row is None:
-                row = shared[key] = RecordRow(r, cover)
-            rows.append(row)
         out.append(MetricSummary(
             unit=unit_id, metric=metric, latest=latest,
-            year_to_date=totals.year_to_date(unit_id, metric.id, last) if flow else None,
-            years=years, periods=tuple(periods), chart=bar_chart(points), records=tuple(rows),
-            warnings=tuple(w for w in mine if w.record.metric == metric.id),
+            year_to_date=totals.year_to_date(unit_id, metric.id, shown.last) if flow else None,
+            years=years, periods=tuple(periods), chart=bar_chart(points), records=shown.rows,
+            warnings=tuple(w for w in mine if w.record.metric == metric.id), by_year=shown.by_year,
         ))
     return tuple(out)
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,13 @@ from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
 from ..load.records import Record
 from ..load.units import UnitRegistry
-from .totals_index import FlowIndex, Series, Spans, by_index
+from .totals_index import Answer, FlowIndex, Series, Spans, View, by_index, combine_qualifiers
 
 MERGING = ("merged_into", "renamed")
 EPOCH = date(1, 1, 1)
-_value, _qualifier = attrgetter("value"), attrgetter("qualifier")
+_UNKNOWN = object()
+__all__ = ["EPOCH", "MERGING", "ShortfallWarning", "Total", "Totals", "build_totals", "check_partial_overlaps",
+           "combine_qualifiers", "reach_units", "shortfalls"]
 
 
 def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
@@ -65,6 +66,32 @@ class Total:
     records: tuple[Record, ...]      # the records added up
     qualifier: str = ""
 
+    def ends_in(self, year: int) -> bool:
+        """Whether a record behind the figure ends within the year (pages link to that year's records)."""
+        return any(r.period.end.year == year for r in self.records)
+
+
+_UNIT, _METRIC, _START, _END, _VALUE, _DENOMINATOR, _BASIS, _RECORDS, _QUALIFIER = (
+    getattr(Total, name).__set__ for name in
+    ("unit", "metric", "start", "end", "value", "denominator", "basis", "records", "qualifier"))
+
+
+def _total(a: Answer, unit: str, metric: str, start: date | None, end: date | None) -> Total:
+    """The unit's `Total` of an answer (`end` None: the answer's, a level's date), made in half the
+    time `Total(...)` takes: pages ask for hundreds of thousands of totals, and a frozen dataclass
+    sets each field through `object.__setattr__`."""
+    made = object.__new__(Total)
+    _UNIT(made, unit)
+    _METRIC(made, metric)
+    _START(made, start)
+    _END(made, a.end if end is None else end)
+    _VALUE(made, a.value)
+    _DENOMINATOR(made, a.denominator)
+    _BASIS(made, "reported" if a.sole == unit else "computed")
+    _RECORDS(made, a.records)
+    _QUALIFIER(made, a.qualifier)
+    return made
+
 
 @dataclass(frozen=True)
 class ShortfallWarning:
@@ -74,31 +101,12 @@ class ShortfallWarning:
     subtotal: Decimal
 
 
-def combine_qualifiers(qualifiers: Iterable[str]) -> str:
-    """The qualifier of a sum: "trên 5" + "3" is "trên 8"; mixed directions become "khoảng"."""
-    found = {q for q in qualifiers if q}
-    if not found:
-        return ""
-    if found <= {"trên", "hơn"}:
-        return "trên" if "trên" in found else "hơn"
-    if found == {"gần"}:
-        return "gần"
-    return "khoảng"
-
-
-_unit, _scope = attrgetter("unit"), attrgetter("scope")
-
-
-def _reported_by(unit_id: str, chosen: list[Record]) -> bool:
-    """A total is "reported" when it consists only of the unit's own reports for all levels."""
-    return set(map(_unit, chosen)) <= {unit_id} and set(map(_scope, chosen)) <= {"all"}
-
-
 @dataclass
 class Totals:
     """Totals of one site, computed on demand and remembered. The records are indexed per metric
-    and unit by period (`totals_index`), so a question costs about what its answer holds; the
-    records are those `load_records` makes, `records[i].index == i`."""
+    and unit by period (`totals_index`), so a question costs about what its answer holds, and
+    units that see the same records share a `View` and its answers; the records are those
+    `load_records` makes, `records[i].index == i`."""
 
     units: UnitRegistry
     metrics: MetricRegistry
@@ -110,16 +118,11 @@ class Totals:
     by_unit: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
     flows: FlowIndex = field(default_factory=FlowIndex)
     series: dict[tuple[str, str], tuple[Series, ...]] = field(default_factory=dict)
-    _relevant: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
-    _counted: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
-    _spans: dict[tuple[str, str], Spans] = field(default_factory=dict)
-    _sources: dict[tuple[str, str], list[tuple[str, tuple[Series, ...]]]] = field(default_factory=dict)
     # What pages make of the totals and share between units (`figures.RecordRow`s by record and
     # cover): hundreds of thousands of small objects otherwise, which the collector walks again and again.
     shared: dict[tuple[int, int], Any] = field(default_factory=dict)
-    # Pages ask for the same figure many times (a year row, a period row, the year pages).
-    _flows: dict[tuple[str, str, date | None, date], Total | None] = field(default_factory=dict)
-    _levels: dict[tuple[str, str, date], Total | None] = field(default_factory=dict)
+    _views: dict[tuple[str, str], View] = field(default_factory=dict)
+    _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Inverse of `reach`: the units a unit's records reach (itself, its parents, its
@@ -149,16 +152,26 @@ class Totals:
         the units they reach (sorted by id), then in record order. Absent: none."""
         return self.flows.covers
 
-    def relevant(self, unit_id: str, metric_id: str) -> list[Record]:
-        """Records of a metric that reach a unit, in record order."""
+    def view(self, unit_id: str, metric_id: str) -> View:
+        """The records of a metric that reach a unit, shared with every unit whose reach holds the
+        same units with records of it (a reported record that covers others is one of those)."""
         key = (unit_id, metric_id)
-        found = self._relevant.get(key)
+        found = self._views.get(key)
         if found is None:
             mine = self.by_unit.get(metric_id, {})
-            found = [r for u in self.reach[unit_id] for r in mine.get(u, ())]
-            found.sort(key=by_index)
-            self._relevant[key] = found
+            reach = self.reach[unit_id]
+            units = frozenset(mine.keys() & reach) if len(mine) < len(reach) else frozenset(u for u in reach if u in mine)
+            found = self._alike.get((metric_id, units))
+            if found is None:
+                relevant = [r for u in units for r in mine[u]]
+                relevant.sort(key=by_index)
+                found = self._alike[(metric_id, units)] = View(metric_id, units, relevant)
+            self._views[key] = found
         return found
+
+    def relevant(self, unit_id: str, metric_id: str) -> list[Record]:
+        """Records of a metric that reach a unit, in record order (shared: not to be changed)."""
+        return self.view(unit_id, metric_id).relevant
 
     def metrics_of(self, unit_id: str) -> list[Metric]:
         """Metrics with at least one record reaching the unit, in metrics.yaml order."""
@@ -168,103 +181,86 @@ class Totals:
 
     def counted_flows(self, unit_id: str, metric_id: str, exclude: Record | None = None) -> list[Record]:
         """Flow records reaching the unit that no other reaching `all` record covers."""
-        key = (unit_id, metric_id)
-        if exclude is None and key in self._counted:
-            return self._counted[key]
-        reach, covers = self.reach[unit_id], self.flows.covers
+        view = self.view(unit_id, metric_id)
+        if exclude is None and view.counted is not None:
+            return view.counted
+        units, covers = view.units, self.flows.covers
         counted = []
-        for r in self.relevant(unit_id, metric_id):
+        for r in view.relevant:
             if r is exclude:
                 continue
             for a in covers.get(r.index, ()):
-                if a.unit in reach and a is not exclude:
+                if a.unit in units and a is not exclude:
                     break
             else:
                 counted.append(r)
         if exclude is None:
-            self._counted[key] = counted
+            view.counted = counted
         return counted
 
     def counted_within(self, unit_id: str, metric_id: str, lo: date, hi: date) -> list[Record]:
         """The counted flow records of the unit lying within [lo, hi], in record order."""
-        key = (unit_id, metric_id)
-        spans = self._spans.get(key)
-        if spans is None:
-            spans = self._spans[key] = Spans.of(self.counted_flows(unit_id, metric_id))
-        return spans.within(lo, hi)
+        view = self.view(unit_id, metric_id)
+        if view.spans is None:
+            counted = self.counted_flows(unit_id, metric_id)
+            view.spans = Spans.of(counted)
+            view.uniform = Answer.sole_of(counted) if counted else None
+        return view.spans.within(lo, hi)
 
     def flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
         """The unit's total over [start, end] (start None: since the first record)."""
-        key = (unit_id, metric_id, start, end)
-        if key not in self._flows:
-            self._flows[key] = self._flow(unit_id, metric_id, start, end)
-        return self._flows[key]
+        found = self._flow(unit_id, metric_id, start or EPOCH, end)
+        return None if found is None else _total(found, unit_id, metric_id, start, end)
 
-    def _flow(self, unit_id: str, metric_id: str, start: date | None, end: date) -> Total | None:
-        chosen = self.counted_within(unit_id, metric_id, start or EPOCH, end)
-        if not chosen:
-            return None
-        reported = _reported_by(unit_id, chosen)
-        return Total(unit_id, metric_id, start, end, sum(map(_value, chosen), Decimal(0)), None,
-                     "reported" if reported else "computed", tuple(chosen),
-                     combine_qualifiers(set(map(_qualifier, chosen))))
+    def _flow(self, unit_id: str, metric_id: str, lo: date, hi: date) -> Answer | None:
+        view = self.view(unit_id, metric_id)
+        found = view.flows.get((lo, hi), _UNKNOWN)
+        if found is _UNKNOWN:
+            chosen = self.counted_within(unit_id, metric_id, lo, hi)
+            found = view.flows[(lo, hi)] = Answer.of(chosen, uniform=view.uniform) if chosen else None
+        return found  # type: ignore[return-value]
 
     # --- stocks and coverage ------------------------------------------------------------------
 
     def level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None = None) -> Total | None:
         """The unit's level as of a date: latest value per unit and scope, `all` standing in for its reach."""
-        if exclude is not None:
-            return self._level(unit_id, metric_id, as_of, exclude)
-        key = (unit_id, metric_id, as_of)
-        if key not in self._levels:
-            self._levels[key] = self._level(unit_id, metric_id, as_of, None)
-        return self._levels[key]
+        found = self._level(unit_id, metric_id, as_of, exclude)
+        return None if found is None else _total(found, unit_id, metric_id, None, None)
 
-    def _level_sources(self, unit_id: str, metric_id: str) -> list[tuple[str, tuple[Series, ...]]]:
-        """The units in the unit's reach with records of the metric, and their series by scope."""
-        key = (unit_id, metric_id)
-        found = self._sources.get(key)
-        if found is None:
-            found = self._sources[key] = [(u, self.series[(metric_id, u)]) for u in self.reach[unit_id]
-                                          if (metric_id, u) in self.series]
-        return found
-
-    def _level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None) -> Total | None:
+    def _level(self, unit_id: str, metric_id: str, as_of: date, exclude: Record | None = None) -> Answer | None:
         own_end = self.units[unit_id].valid_to
         # A unit that had ended by the date has no level then (its successors report for it);
         # a former unit's own page is seen as of its last day.
         effective = min(as_of, own_end) if own_end else as_of
-        # the latest record per unit and scope, in the order the first of each comes in the records
-        found: list[tuple[int, Record]] = []
-        for u, series in self._level_sources(unit_id, metric_id):
-            ended = self.units[u].valid_to
-            if ended is not None and ended < effective:
-                continue
-            for one in series:
-                got = one.as_of(as_of, exclude)
-                if got is not None:
-                    found.append((got[1].index, got[0]))
-        found.sort(key=lambda pair: pair[0])
-        candidates = [r for _, r in found]
-        reported_units = {a.unit for a in candidates if a.scope == "all"}
-        chosen = [r for r in candidates if not self._covered_among(r, reported_units)]
-        if not chosen:
-            return None
-        coverage = self.metrics[metric_id].kind == "coverage"
-        denominator = sum((r.denominator or Decimal(0) for r in chosen), Decimal(0)) if coverage else None
-        reported = _reported_by(unit_id, chosen)
-        return Total(unit_id, metric_id, None, max(r.period.end for r in chosen),
-                     sum((r.value for r in chosen), Decimal(0)), denominator,
-                     "reported" if reported else "computed", tuple(chosen),
-                     combine_qualifiers(r.qualifier for r in chosen))
-
-    def _covered_among(self, r: Record, reported_units: set[str]) -> bool:
-        """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
-        if r.scope == "own" and r.unit in reported_units:
-            return True
-        return not reported_units.isdisjoint(self.above[r.unit])
+        view = self.view(unit_id, metric_id)
+        if exclude is not None:
+            return _level(self, view, as_of, effective, exclude)
+        found = view.levels.get((as_of, effective), _UNKNOWN)
+        if found is _UNKNOWN:
+            found = view.levels[(as_of, effective)] = _level(self, view, as_of, effective, None)
+        return found  # type: ignore[return-value]
 
     # --- what pages show ----------------------------------------------------------------------
+
+    def period_totals(self, unit_id: str, metric_id: str) -> list[tuple[Period, Total]]:
+        """`total` for every distinct period of the records reaching the unit, by start and end,
+        periods without one left out: a page's table by reported period, made in one pass (its
+        answers once for the units that share the view)."""
+        view = self.view(unit_id, metric_id)
+        flow = self.metrics[metric_id].kind == "flow"
+        key = ("periods", None if flow else self.units[unit_id].valid_to)
+        answers: list[tuple[Period, Answer]] | None = view.derived.get(key)
+        if answers is None:
+            answers = []
+            for period in view.periods():
+                found = self._flow(unit_id, metric_id, period.start, period.end) if flow \
+                    else self._level(unit_id, metric_id, period.end)
+                if found is not None:
+                    answers.append((period, found))
+            view.derived[key] = answers
+        if flow:
+            return [(p, _total(a, unit_id, metric_id, p.start, p.end)) for p, a in answers]
+        return [(p, _total(a, unit_id, metric_id, None, None)) for p, a in answers]
 
     def total(self, unit_id: str, metric_id: str, period: Period) -> Total | None:
         """Flow: the total over the period; stock and coverage: the level as of its end."""
@@ -288,11 +284,41 @@ class Totals:
 
     def years(self, unit_id: str, metric_id: str) -> list[int]:
         """Calendar years in which the unit's reach has data (by period end)."""
-        return sorted({r.period.end.year for r in self.relevant(unit_id, metric_id)})
+        view = self.view(unit_id, metric_id)
+        found = view.derived.get("years")
+        if found is None:
+            found = view.derived["years"] = sorted({r.period.end.year for r in view.relevant})
+        return list(found)
 
     def shortfalls(self) -> list[ShortfallWarning]:
         """Rule 6, for every reported `all` record."""
         return shortfalls(self)
+
+
+def _level(totals: Totals, view: View, as_of: date, effective: date, exclude: Record | None) -> Answer | None:
+    """The latest record per unit and scope of the view as of a date, those of units ended before
+    `effective` left out, `all` records standing in for what they reach."""
+    found: list[tuple[int, Record]] = []
+    for u in view.units:
+        ended = totals.units[u].valid_to
+        if ended is not None and ended < effective:
+            continue
+        for one in totals.series[(view.metric, u)]:
+            got = one.as_of(as_of, exclude)
+            if got is not None:
+                found.append((got[1].index, got[0]))
+    found.sort(key=lambda pair: pair[0])
+    candidates = [r for _, r in found]
+    reported_units = {a.unit for a in candidates if a.scope == "all"}
+    chosen = [r for r in candidates if not _covered_among(totals, r, reported_units)]
+    return Answer.of(chosen, totals.metrics[view.metric].kind) if chosen else None
+
+
+def _covered_among(totals: Totals, r: Record, reported_units: set[str]) -> bool:
+    """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
+    if r.scope == "own" and r.unit in reported_units:
+        return True
+    return not reported_units.isdisjoint(totals.above[r.unit])
 
 
 def shortfalls(totals: Totals) -> list[ShortfallWarning]:

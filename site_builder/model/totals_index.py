@@ -8,12 +8,90 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from operator import attrgetter
+from typing import Any, NamedTuple
 
 from ..base.vietnamese import Period
 from ..load.records import Record
 
 by_index = attrgetter("index")
+ZERO = Decimal(0)
+_START_END = attrgetter("start", "end")
+_value, _qualifier = attrgetter("value"), attrgetter("qualifier")
+
+
+def combine_qualifiers(qualifiers: Iterable[str]) -> str:
+    """The qualifier of a sum: "trên 5" + "3" is "trên 8"; mixed directions become "khoảng"."""
+    found = {q for q in qualifiers if q}
+    if not found:
+        return ""
+    if found <= {"trên", "hơn"}:
+        return "trên" if "trên" in found else "hơn"
+    if found == {"gần"}:
+        return "gần"
+    return "khoảng"
+
+
+class Answer(NamedTuple):
+    """A total without its unit and dates: what the units of one `View` share."""
+
+    records: tuple[Record, ...]      # in record order
+    value: Decimal
+    denominator: Decimal | None      # coverage only
+    qualifier: str
+    sole: str | None                 # the unit that reported every record for all levels, if one did
+    end: date | None                 # a level's: the latest end among the records
+
+    @staticmethod
+    def sole_of(chosen: Sequence[Record]) -> str | None:
+        """The unit that reported every record for all levels, if one did (at least one record)."""
+        unit = chosen[0].unit
+        return unit if all(r.unit == unit and r.scope == "all" for r in chosen) else None
+
+    @classmethod
+    def of(cls, chosen: Sequence[Record], kind: str = "flow", uniform: str | None = None) -> Answer:
+        """`chosen`: at least one record, in record order; a level's answer also has its date.
+        `uniform`: the sole reporter of a set of records `chosen` is drawn from, if it is known."""
+        first = chosen[0]
+        sole = uniform if uniform is not None else cls.sole_of(chosen)
+        coverage, level = kind == "coverage", kind != "flow"
+        if len(chosen) == 1:
+            return cls((first,), ZERO + first.value, ZERO + (first.denominator or ZERO) if coverage else None,
+                       combine_qualifiers((first.qualifier,)), sole, first.period.end if level else None)
+        return cls(tuple(chosen), sum(map(_value, chosen), ZERO),
+                   sum((r.denominator or ZERO for r in chosen), ZERO) if coverage else None,
+                   combine_qualifiers(set(map(_qualifier, chosen))), sole,
+                   max(r.period.end for r in chosen) if level else None)
+
+
+@dataclass(eq=False)
+class View:
+    """The records of one metric reaching a unit, and the answers made of them. Units whose reach
+    holds the same units with records of the metric (a commune's parents above its only reporting
+    office, a province and the country) see the same records, count them alike and share one view:
+    only the unit a total names, and whether that unit reported it, differ."""
+
+    metric: str
+    units: frozenset[str]
+    relevant: list[Record]                      # in record order
+    counted: list[Record] | None = None         # what no reported record among `units` covers
+    spans: Spans | None = None                  # `counted` by period
+    uniform: str | None = None                  # the sole reporter of all of `counted`, if one is
+    flows: dict[tuple[date, date], Answer | None] = field(default_factory=dict)
+    levels: dict[tuple[date, date], Answer | None] = field(default_factory=dict)   # by (as of, effective day)
+    derived: dict[Any, Any] = field(default_factory=dict)   # what pages make of it
+    _periods: list[Period] | None = None
+
+    def periods(self) -> list[Period]:
+        """The distinct periods of the records, by start and end (of records alike in both, the
+        first one's: its kind and text name it)."""
+        if self._periods is None:
+            seen: dict[tuple[date, date], Period] = {}
+            for r in self.relevant:
+                seen.setdefault((r.period.start, r.period.end), r.period)
+            self._periods = sorted(seen.values(), key=_START_END)
+        return self._periods
 
 
 def _start_key(r: Record) -> tuple[date, int]:
@@ -70,21 +148,29 @@ class Spans:
     records: list[Record]
     starts: list[date]
     ends: list[date] | None   # None: the ends do not rise with the starts
+    order: int                # 1: by start is record order, -1: its reverse, 0: neither
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> Spans:
         ordered = sorted(records, key=_start_key)
         ends = [r.period.end for r in ordered]
         rising = all(a <= b for a, b in zip(ends, ends[1:]))
-        return cls(ordered, [r.period.start for r in ordered], ends if rising else None)
+        indexes = [r.index for r in ordered]
+        order = 1 if all(a < b for a, b in zip(indexes, indexes[1:])) else \
+            -1 if all(a > b for a, b in zip(indexes, indexes[1:])) else 0
+        return cls(ordered, [r.period.start for r in ordered], ends if rising else None, order)
 
     def within(self, lo: date, hi: date) -> list[Record]:
+        """The records lying within [lo, hi], in record order."""
         first = bisect_left(self.starts, lo)
         if self.ends is not None:
             found = self.records[first:max(first, bisect_right(self.ends, hi))]
         else:
             found = [r for r in self.records[first:bisect_right(self.starts, hi)] if r.period.end <= hi]
-        found.sort(key=by_index)
+        if self.order < 0:
+            found.reverse()
+        elif not self.order:
+            found.sort(key=by_index)
         return found
 
 
