@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -198,3 +199,44 @@ def test_dense_records_cost_linear_work() -> None:
     # period's total), four times the work for twice the records
     small, large = _dense_build_and_pages(300), _dense_build_and_pages(600)
     assert large < 2.5 * small, (small, large)
+
+
+def _chain_summaries(depth: int, n: int) -> int:
+    """A commune under `depth - 1` parents, every record its own (so every parent sees the same
+    records): the work of building the totals and of every unit's summary."""
+    units = _registry([(None, None, None, [])] + [(i, None, None, []) for i in range(depth - 1)])
+    leaf = f"u{depth - 1}"
+    records = [Record(i, leaf, "luot", Period(BASE + timedelta(days=i), BASE + timedelta(days=i), "day", str(i)),
+                      Decimal(i % 7), None, "all", "", "", SourceRef("data/a.csv", i + 2)) for i in range(n)]
+
+    def work() -> None:
+        totals, warnings = build_totals(records, units, METRICS, Path("/site/content"), Problems())
+        for unit_id in units.units:
+            summarize(totals, unit_id, warnings)
+
+    return _steps(work)
+
+
+def test_units_that_see_the_same_records_share_the_work() -> None:
+    # before the views: every parent counted, sliced and summed its own copy of the commune's
+    # records, period by period (four units, about four times the work of one)
+    one, four = _chain_summaries(1, 300), _chain_summaries(4, 300)
+    assert four < 2 * one, (one, four)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_property_shared_records_by_year_and_year_links_as_computed_alone(data: st.DataObject) -> None:
+    """What a view shares (rows by year) is what each summary would group on its own, and
+    `Total.ends_in` says what figures_year.html's filter over the records said."""
+    units = data.draw(unit_trees())
+    records = data.draw(record_lists(units))
+    totals, warnings = build_totals(records, units, METRICS, Path("/site/content"), Problems())
+    for unit_id in units.units:
+        for s in summarize(totals, unit_id, warnings):
+            alone = sorted(s.records, key=lambda row: row.record.period.end.year)
+            assert s.records_by_year == tuple((y, tuple(g)) for y, g in
+                                              groupby(alone, key=lambda row: row.record.period.end.year))
+            for row in s.years:
+                if row.total is not None:
+                    assert row.total.ends_in(row.year) == any(r.period.end.year == row.year for r in row.total.records)

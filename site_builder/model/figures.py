@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -60,12 +59,17 @@ class MetricSummary:
         return self.by_year if self.by_year is not None else _by_year(self.records)
 
 
-def _year_of(row: RecordRow) -> int:
-    return row.record.period.end.year
-
-
 def _by_year(rows: tuple[RecordRow, ...]) -> tuple[tuple[int, tuple[RecordRow, ...]], ...]:
-    return tuple((year, tuple(group)) for year, group in groupby(sorted(rows, key=_year_of), key=_year_of))
+    """What a stable sort by year and `groupby` give, in one pass."""
+    groups: dict[int, list[RecordRow]] = {}
+    for row in rows:
+        year = row.record.period.end.year
+        group = groups.get(year)
+        if group is None:
+            groups[year] = [row]
+        else:
+            group.append(row)
+    return tuple((year, tuple(groups[year])) for year in sorted(groups))
 
 
 _BY_PERIOD = attrgetter("period.start", "period.end", "index")
@@ -93,7 +97,7 @@ def _shown(totals: Totals, view: View, flow: bool) -> _Shown:
             if a.unit in units:  # a reported record reaches the unit when its own unit does
                 cover = a
                 break
-        key = (r.index, -1 if cover is None else cover.index)
+        key: int | tuple[int, int] = r.index if cover is None else (r.index, cover.index)
         row = shared.get(key)
         if row is None:
             row = shared[key] = RecordRow(r, cover)

@@ -118,9 +118,9 @@ class Totals:
     by_unit: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
     flows: FlowIndex = field(default_factory=FlowIndex)
     series: dict[tuple[str, str], tuple[Series, ...]] = field(default_factory=dict)
-    # What pages make of the totals and share between units (`figures.RecordRow`s by record and
-    # cover): hundreds of thousands of small objects otherwise, which the collector walks again and again.
-    shared: dict[tuple[int, int], Any] = field(default_factory=dict)
+    # What pages make of the totals and share between units (`figures.RecordRow`s by record, and
+    # cover if any): hundreds of thousands of small objects otherwise, which the collector walks again and again.
+    shared: dict[int | tuple[int, int], Any] = field(default_factory=dict)
     _views: dict[tuple[str, str], View] = field(default_factory=dict)
     _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict)
 
