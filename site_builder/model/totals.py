@@ -25,31 +25,12 @@ from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
 from ..load.records import Record
 from ..load.units import UnitRegistry
-from .totals_index import Answer, FlowIndex, Series, Spans, View, by_index, combine_qualifiers
+from .totals_index import MERGING, Answer, FlowIndex, Series, Spans, View, by_index, combine_qualifiers, reach_units
 
-MERGING = ("merged_into", "renamed")
 EPOCH = date(1, 1, 1)
 _UNKNOWN = object()
 __all__ = ["EPOCH", "MERGING", "ShortfallWarning", "Total", "Totals", "build_totals", "check_partial_overlaps",
            "combine_qualifiers", "reach_units", "shortfalls"]
-
-
-def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
-    """For every unit, the units whose records reach it (itself included)."""
-    edges: dict[str, list[str]] = {u: list(units[u].children) for u in units.units}
-    for successor, preds in units.predecessors.items():
-        edges[successor].extend(p.id for p in preds if p.relation in MERGING)
-    reach: dict[str, frozenset[str]] = {}
-    for unit_id in units.units:
-        seen = {unit_id}
-        stack = [unit_id]
-        while stack:
-            for nxt in edges[stack.pop()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        reach[unit_id] = frozenset(seen)
-    return reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,18 +227,8 @@ class Totals:
         """`total` for every distinct period of the records reaching the unit, by start and end,
         periods without one left out: a page's table by reported period, made in one pass (its
         answers once for the units that share the view)."""
-        view = self.view(unit_id, metric_id)
         flow = self.metrics[metric_id].kind == "flow"
-        key = ("periods", None if flow else self.units[unit_id].valid_to)
-        answers: list[tuple[Period, Answer]] | None = view.derived.get(key)
-        if answers is None:
-            answers = []
-            for period in view.periods():
-                found = self._flow(unit_id, metric_id, period.start, period.end) if flow \
-                    else self._level(unit_id, metric_id, period.end)
-                if found is not None:
-                    answers.append((period, found))
-            view.derived[key] = answers
+        answers = _period_answers(self, unit_id, metric_id, flow)
         if flow:
             return [(p, _total(a, unit_id, metric_id, p.start, p.end)) for p, a in answers]
         return [(p, _total(a, unit_id, metric_id, None, None)) for p, a in answers]
@@ -295,15 +266,52 @@ class Totals:
         return shortfalls(self)
 
 
+def _period_answers(totals: Totals, unit_id: str, metric_id: str, flow: bool) -> list[tuple[Period, Answer]]:
+    """The answers behind `Totals.period_totals`, kept in the view (for levels, by the unit's end)."""
+    view = totals.view(unit_id, metric_id)
+    own_end = None if flow else totals.units[unit_id].valid_to
+    key = ("periods", own_end)
+    answers: list[tuple[Period, Answer]] | None = view.derived.get(key)
+    if answers is not None:
+        return answers
+    answers = []
+    if flow:
+        totals.counted_within(unit_id, metric_id, EPOCH, EPOCH)  # the spans made
+        spans, memo, uniform = view.spans, view.flows, view.uniform
+        assert spans is not None
+        for period in view.periods():
+            found = memo.get((period.start, period.end), _UNKNOWN)
+            if found is _UNKNOWN:
+                chosen = spans.within(period.start, period.end)
+                found = memo[(period.start, period.end)] = Answer.of(chosen, uniform=uniform) if chosen else None
+            if found is not None:
+                answers.append((period, found))  # type: ignore[arg-type]
+    else:
+        memo = view.levels
+        for period in view.periods():
+            as_of = period.end
+            effective = min(as_of, own_end) if own_end else as_of
+            found = memo.get((as_of, effective), _UNKNOWN)
+            if found is _UNKNOWN:
+                found = memo[(as_of, effective)] = _level(totals, view, as_of, effective, None)
+            if found is not None:
+                answers.append((period, found))  # type: ignore[arg-type]
+    view.derived[key] = answers
+    return answers
+
+
 def _level(totals: Totals, view: View, as_of: date, effective: date, exclude: Record | None) -> Answer | None:
     """The latest record per unit and scope of the view as of a date, those of units ended before
     `effective` left out, `all` records standing in for what they reach."""
+    sources: list[tuple[date | None, tuple[Series, ...]]] | None = view.derived.get("sources")
+    if sources is None:
+        sources = view.derived["sources"] = [(totals.units[u].valid_to, totals.series[(view.metric, u)])
+                                             for u in view.units]
     found: list[tuple[int, Record]] = []
-    for u in view.units:
-        ended = totals.units[u].valid_to
+    for ended, series in sources:
         if ended is not None and ended < effective:
             continue
-        for one in totals.series[(view.metric, u)]:
+        for one in series:
             got = one.as_of(as_of, exclude)
             if got is not None:
                 found.append((got[1].index, got[0]))

@@ -1,7 +1,8 @@
 """The indexes behind the totals: a unit's records of a metric sorted by period, so that what
 covers a record, the records within a period and the latest level as of a date are found by
 bisection and sweeps instead of scanning every record for every question (which made a province's
-200 000 records take minutes)."""
+200 000 records take minutes); what units reach (`reach_units`); and the `View` that units seeing
+the same records share, with the answers (`Answer`) made of them."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -14,11 +15,31 @@ from typing import Any, NamedTuple
 
 from ..base.vietnamese import Period
 from ..load.records import Record
+from ..load.units import UnitRegistry
 
 by_index = attrgetter("index")
+MERGING = ("merged_into", "renamed")
 ZERO = Decimal(0)
 _START_END = attrgetter("start", "end")
 _value, _qualifier = attrgetter("value"), attrgetter("qualifier")
+
+
+def reach_units(units: UnitRegistry) -> dict[str, frozenset[str]]:
+    """For every unit, the units whose records reach it (itself included)."""
+    edges: dict[str, list[str]] = {u: list(units[u].children) for u in units.units}
+    for successor, preds in units.predecessors.items():
+        edges[successor].extend(p.id for p in preds if p.relation in MERGING)
+    reach: dict[str, frozenset[str]] = {}
+    for unit_id in units.units:
+        seen = {unit_id}
+        stack = [unit_id]
+        while stack:
+            for nxt in edges[stack.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        reach[unit_id] = frozenset(seen)
+    return reach
 
 
 def combine_qualifiers(qualifiers: Iterable[str]) -> str:
