@@ -240,3 +240,30 @@ def test_property_shared_records_by_year_and_year_links_as_computed_alone(data: 
             for row in s.years:
                 if row.total is not None:
                     assert row.total.ends_in(row.year) == any(r.period.end.year == row.year for r in row.total.records)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_running_totals_from_tallies_as_the_reference(data: st.DataObject) -> None:
+    """Running totals over records whose ends rise with their starts come from running tallies
+    (`Spans.answer`): the same sums, to the last digit and exponent, qualifiers and basis."""
+    units = _registry([(None, None, None, []), (0, None, None, []), (0, None, None, [])])
+    records = []
+    for i in range(data.draw(st.integers(1, 30))):
+        start = BASE + timedelta(days=3 * i)
+        value = Decimal(data.draw(st.integers(0, 10 ** 6))).scaleb(-data.draw(st.integers(0, 3)))
+        records.append(Record(
+            i, data.draw(st.sampled_from(["u1", "u2", "u1"])), "tien", Period(start, start + timedelta(days=2), "range", str(i)),
+            value, None, data.draw(st.sampled_from(["all", "all", "own"])),
+            data.draw(st.sampled_from(["", "", "", "trên", "hơn", "gần", "khoảng"])), "", SourceRef("data/a.csv", i + 2)))
+    if data.draw(st.booleans()):
+        records.reverse()
+        records = [Record(i, r.unit, r.metric, r.period, r.value, None, r.scope, r.qualifier, "", r.source)
+                   for i, r in enumerate(records)]
+    new = Totals(units, METRICS, tuple(records), reach_units(units))
+    old = ref.Totals(units, METRICS, tuple(records), reach_units(units))
+    for unit_id in units.units:
+        for day in _days(records):
+            got, want = new.cumulative(unit_id, "tien", day), old.cumulative(unit_id, "tien", day)
+            assert got == want
+            assert got is None or want is None or str(got.value) == str(want.value)

@@ -197,8 +197,9 @@ class Totals:
         view = self.view(unit_id, metric_id)
         found = view.flows.get((lo, hi), _UNKNOWN)
         if found is _UNKNOWN:
-            chosen = self.counted_within(unit_id, metric_id, lo, hi)
-            found = view.flows[(lo, hi)] = Answer.of(chosen, uniform=view.uniform) if chosen else None
+            self.counted_within(unit_id, metric_id, EPOCH, EPOCH)  # the spans made
+            assert view.spans is not None
+            found = view.flows[(lo, hi)] = view.spans.answer(lo, hi, view.uniform)
         return found  # type: ignore[return-value]
 
     # --- stocks and coverage ------------------------------------------------------------------
@@ -282,8 +283,7 @@ def _period_answers(totals: Totals, unit_id: str, metric_id: str, flow: bool) ->
         for period in view.periods():
             found = memo.get((period.start, period.end), _UNKNOWN)
             if found is _UNKNOWN:
-                chosen = spans.within(period.start, period.end)
-                found = memo[(period.start, period.end)] = Answer.of(chosen, uniform=uniform) if chosen else None
+                found = memo[(period.start, period.end)] = spans.answer(period.start, period.end, uniform)
             if found is not None:
                 answers.append((period, found))  # type: ignore[arg-type]
     else:

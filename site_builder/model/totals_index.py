@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, Inexact, Rounded, localcontext
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -161,7 +161,7 @@ class Reported:
         return [], partial
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Spans:
     """Records sorted by start: those lying within [lo, hi], in record order. When their ends
     rise with their starts (one unit's records, as a rule), that is a slice."""
@@ -170,6 +170,7 @@ class Spans:
     starts: list[date]
     ends: list[date] | None   # None: the ends do not rise with the starts
     order: int                # 1: by start is record order, -1: its reverse, 0: neither
+    _tallies: tuple[list[Decimal], dict[str, int], int] | tuple[()] | None = None   # () : none kept
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> Spans:
@@ -193,6 +194,57 @@ class Spans:
         elif not self.order:
             found.sort(key=by_index)
         return found
+
+    def answer(self, lo: date, hi: date, uniform: str | None) -> Answer | None:
+        """`Answer.of(self.within(lo, hi))`; a running total (the records from the first on, their
+        ends rising) takes its sum, qualifiers and reporter from running tallies, so a unit's
+        running totals year by year do not add up its records again each year."""
+        chosen = self.within(lo, hi)
+        if not chosen:
+            return None
+        if self.ends is None or lo > self.starts[0] or len(chosen) < 2:
+            return Answer.of(chosen, uniform=uniform)
+        tally = self._tally()
+        if tally is None:
+            return Answer.of(chosen, uniform=uniform)
+        sums, firsts, same = tally
+        k = len(chosen)
+        first = self.records[0]
+        sole = uniform if uniform is not None else (first.unit if k <= same else None)
+        return Answer(tuple(chosen), sums[k], None, combine_qualifiers(q for q, at in firsts.items() if at < k),
+                      sole, None)
+
+    def _tally(self) -> tuple[list[Decimal], dict[str, int], int] | None:
+        """Running sums of the values by start (None when a value is negative or a sum is not
+        exact: then a sum in record order could differ), where each qualifier first comes, and how
+        many records from the first are the first's unit's reports for all levels."""
+        if self._tallies is None:
+            self._tallies = _tally(self.records)
+        return self._tallies or None
+
+
+def _tally(records: list[Record]) -> tuple[list[Decimal], dict[str, int], int] | tuple[()]:
+    sums = [ZERO]
+    with localcontext() as exact:
+        exact.traps[Inexact] = exact.traps[Rounded] = True
+        try:
+            total = ZERO
+            for r in records:
+                if r.value < 0:
+                    return ()
+                total = total + r.value
+                sums.append(total)
+        except (Inexact, Rounded):
+            return ()
+    firsts: dict[str, int] = {}
+    for at, r in enumerate(records):
+        firsts.setdefault(r.qualifier, at)
+    unit, same = records[0].unit, 0
+    for r in records:
+        if r.unit != unit or r.scope != "all":
+            break
+        same += 1
+    return sums, firsts, same
 
 
 @dataclass(frozen=True)
