@@ -102,8 +102,9 @@ class Totals:
     # What pages make of the totals and share between units (`figures.RecordRow`s by record, and
     # cover if any): hundreds of thousands of small objects otherwise, which the collector walks again and again.
     shared: dict[int | tuple[int, int], Any] = field(default_factory=dict)
-    _views: dict[tuple[str, str], View] = field(default_factory=dict)
-    _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict)
+    # what questions made (views are kept by identity: totals of equal records compare equal without them)
+    _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
+    _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Inverse of `reach`: the units a unit's records reach (itself, its parents, its
