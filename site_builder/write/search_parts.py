@@ -53,10 +53,11 @@ def glob_of(name: str) -> str:
     return f"tin-tuc/{year}/{{{folders}}}/*/index.html" if len(months) > 1 else f"tin-tuc/{year}/{folders}/*/index.html"
 
 
-def cut_year(year: str, counts: Counter[int], size: int = PART_SIZE) -> list[str]:
+def cut_year(year: str, counts: Counter[int], size: int | None = None) -> list[str]:
     """The parts of one year, given its articles per month (1-12): runs of consecutive months
     from January, as even as whole months allow (the fewest parts of at most `size` articles,
     unless one month alone has more), so that no edit re-indexes much more than the others."""
+    size = size or PART_SIZE
     total = sum(counts.values())
     if total <= size:
         return [year]
@@ -85,7 +86,7 @@ class Parts:
     by_area: dict[str, str]
 
     @classmethod
-    def of(cls, urls: Iterable[str], size: int = PART_SIZE) -> Parts:
+    def of(cls, urls: Iterable[str], size: int | None = None) -> Parts:
         """The cut for the searchable pages at these URLs ("tin-tuc/2018/03/slug/", …)."""
         counts: dict[str, Counter[int]] = {}
         for url in urls:
