@@ -2,7 +2,7 @@
 (`tim-kiem/bo-loc.json`) in the output and in its manifest, and the parts of the index still due.
 
 A build indexes with its pages (`deferred` False), or, in `serve`, leaves the index pending and
-`index_pending` does it right after the pages are written: only the parts (`write.search_bundle.shard_of`)
+`index_pending` does it right after the pages are written: only the parts (`write.search_parts`)
 whose pages changed. The manifest's `SEARCH_KEY` entry says the index on disk is complete.
 """
 from __future__ import annotations
