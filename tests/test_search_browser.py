@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -166,3 +167,31 @@ def test_without_javascript_the_page_says_so_politely(browser: Browser, site_url
     assert (link.inner_text(), link.get_attribute("href")) == ("Lưu trữ", "../luu-tru/")
     assert tab.locator("#ket-qua li").count() == 0
     context.close()
+
+
+def test_a_site_cut_into_small_parts_finds_across_them_and_loads_one_year_when_filtered(
+        browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of at most 3 articles (the sample's 2020 is cut in three): a search finds articles of
+    every part, the same as the whole index would; with a year chosen only that year's parts load."""
+    from site_builder.write import search_parts
+    monkeypatch.setattr(search_parts, "PART_SIZE", 3)
+    build(shutil.copytree(SAMPLE, tmp_path / "content"), tmp_path / "host" / "ban-tin")
+    assert (tmp_path / "host" / "ban-tin" / "pagefind" / "2020-07-07" / "pagefind-entry.json").is_file()
+    with http_server(tmp_path / "host") as origin:
+        context = browser.new_context()
+        tab = context.new_page()
+        requests: list[str] = []
+        tab.on("request", lambda r: requests.append(r.url))
+        for slug, part in [("giam-sat-chinh-sach-ho-tro-covid", "2020/06"), ("tranh-tuong-va-du-lich", "2018/05"),
+                           ("van-yen-mat-tran-huyen-cung-cac-doan-the", "2020/08"),
+                           ("mat-tran-tinh-lao-cai-moi-on-dinh", "2025/07")]:
+            hrefs = [r["href"] for r in search(tab, origin + "ban-tin/", slug.replace("-", " "))]
+            assert any(f"/tin-tuc/{part}/{slug}" in h for h in hrefs[:3]), (slug, hrefs)
+        merged = {url.split("/pagefind/")[1].split("/")[0] for url in requests if "pagefind-entry.json" in url}
+        assert {"2020-01-06", "2020-07-07", "2020-08-12", "2018"} <= merged
+        requests.clear()
+        july = search(tab, origin + "ban-tin/", "mat tran", nam="2020")
+        assert july and all("2020" in r["meta"] for r in july)
+        merged = {url.split("/pagefind/")[1].split("/")[0] for url in requests if "pagefind-entry.json" in url}
+        assert merged and all(part.startswith(("2020", "pagefind-entry.json")) for part in merged)
+        context.close()

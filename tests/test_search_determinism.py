@@ -69,10 +69,11 @@ def test_parts_are_indexed_while_pages_render_and_the_bundle_is_the_same(tmp_pat
     written, before the other pages are rendered; the bundle is the one indexing the finished
     output gives."""
     from site_builder.build import rendering, strategies
-    from site_builder.write.search_bundle import PartIndexer, shard_of
+    from site_builder.write.search_bundle import PartIndexer
 
     rendered: list[str] = []
     started: dict[str, int] = {}
+    cuts: list[object] = []
     real_chunk, real_start = rendering.render_chunk, PartIndexer.start
 
     def chunk(indices: list[int]) -> tuple[list[tuple[int, str]], list[object]]:
@@ -82,6 +83,7 @@ def test_parts_are_indexed_while_pages_render_and_the_bundle_is_the_same(tmp_pat
 
     def start(self: PartIndexer, shard: str) -> None:
         started.setdefault(shard, len(rendered))
+        cuts.append(self.parts)
         real_start(self, shard)
 
     monkeypatch.setattr(strategies, "render_chunk", chunk)
@@ -93,7 +95,7 @@ def test_parts_are_indexed_while_pages_render_and_the_bundle_is_the_same(tmp_pat
     assert len(started) > 1
     for shard, when in started.items():
         assert when < len(rendered), f"part {shard!r} waited for every page"
-        assert all(shard_of(path) != shard for path in rendered[when:]), f"part {shard!r} started too early"
+        assert all(cuts[0].part_of(path) != shard for path in rendered[when:]), f"part {shard!r} started too early"  # type: ignore[attr-defined]
     site, planned = builder.plan(NOW)
     entries = next(e for e in planned if type(e).__name__ == "SearchIndex").entries  # type: ignore[union-attr]
     again = build_search_files(output, entries, None, tmp_path).files

@@ -21,7 +21,8 @@ from ..base.errors import Problems
 from ..base.oserrors import reason
 from ..plan.pages import Planned, SearchIndex
 from ..render.environment import PACKAGE_THEMES
-from ..write.search_bundle import MAIN, bundle_shard, shards_of
+from ..write.search_bundle import bundle_shard, parts_of
+from ..write.search_parts import Parts
 from ..write.staging import OutputWriter
 from ..write.store import Store
 from .delta import LOOP, UNREADABLE, Stats
@@ -33,22 +34,12 @@ if TYPE_CHECKING:
 THREADS = 4  # reading and hashing release the interpreter's lock
 
 
-def part_of(path: str) -> str | None:
-    """The part of the search index that reads this output file, as Pagefind is given the pages
-    of a part (`search_bundle._mirror`); None for a file no part reads."""
-    parts = path.split("/")
-    if parts[-1] != "index.html":
-        return None
-    if len(parts) == 2 or (len(parts) == 3 and parts[0] == "don-vi"):
-        return MAIN
-    return parts[1] if len(parts) == 5 and parts[0] == "tin-tuc" else None
-
-
-def part_signatures(pages: Mapping[str, str]) -> dict[str, str]:
-    """Per part of the index, one digest of the paths and digests of the pages it reads."""
+def part_signatures(pages: Mapping[str, str], parts: Parts) -> dict[str, str]:
+    """Per part of the index, one digest of the paths and digests of the pages it reads. A part's
+    name says which pages it reads (`search_parts`): one cut serves for this build and a recorded one."""
     lines: dict[str, list[str]] = {}
     for path in sorted(pages):
-        part = part_of(path)
+        part = parts.part_of(path)
         if part is not None and not in_bundle(path):
             lines.setdefault(part, [part]).append(f"{path}\0{pages[path]}")
     return {part: sha256("\n".join(text).encode()).hexdigest() for part, text in lines.items()}
@@ -97,13 +88,14 @@ class Reuse:
         """Take the parts of the search index whose pages a complete recorded index read into
         `staging`: (the parts still to index, None for all; the bundle files taken, path → digest)."""
         pages = {e.path: digests.get(e.path) or manifest.entries.get(e.path, ("", ""))[1] for e in files}
-        wanted = part_signatures(pages)
-        shards = shards_of(search.entries)
+        cut = parts_of(search.entries)
+        wanted = part_signatures(pages, cut)
+        shards = list(cut.names)
         found: dict[str, dict[str, str]] = {}
         for old in self.cache.state.manifests.values():
             if old.entries.get(SEARCH_KEY) != ("search", "done") or all(s in found for s in shards):
                 continue
-            signatures = part_signatures({p: d for p, (_, d) in old.entries.items() if not p.startswith("@")})
+            signatures = part_signatures({p: d for p, (_, d) in old.entries.items() if not p.startswith("@")}, cut)
             for shard in shards:
                 if shard not in found and shard in wanted and signatures.get(shard) == wanted[shard]:
                     bundle = {p: d for p, (_, d) in old.entries.items() if bundle_shard(p) == shard}

@@ -2,12 +2,11 @@
 (`tim-kiem/bo-loc.json`) in the output and in its manifest, and the parts of the index still due.
 
 A build indexes with its pages (`deferred` False), or, in `serve`, leaves the index pending and
-`index_pending` does it right after the pages are written: only the parts (`write.search_bundle.shard_of`)
+`index_pending` does it right after the pages are written: only the parts (`write.search_parts`)
 whose pages changed. The manifest's `SEARCH_KEY` entry says the index on disk is complete.
 """
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -18,15 +17,15 @@ from ..base.errors import BuildFailed, Problems
 from ..load.sources import walk_files
 from ..plan.pages import SearchIndex
 from ..write.in_place import InPlace
-from ..write.output import MARKER
 from ..write.search_bundle import (
     PartIndexer,
     SearchFiles,
     SearchIndexFailed,
     bundle_shard,
+    parts_of,
     scratch_root,
-    shard_of,
 )
+from ..write.search_parts import area_of
 
 SEARCH_KEY = "@search"
 FILTERS = "tim-kiem/bo-loc.json"
@@ -37,14 +36,18 @@ def in_bundle(path: str) -> bool:
     return path.startswith("pagefind/") or path == FILTERS
 
 
-def shards_touched(paths: Iterable[str]) -> set[str]:
-    """The parts of the search index that read any of these output files."""
-    return {shard for p in paths if (shard := shard_of(p)) is not None}
+def shards_touched(paths: Iterable[str], search: SearchIndex | None) -> set[str]:
+    """The parts of `search`'s index that read any of these output files."""
+    if search is None:
+        return set()
+    return parts_of(search.entries).touched(area for p in paths if (area := area_of(p)) is not None)
 
 
-def existing_files(output: Path) -> set[str]:
-    """Every file under the output folder, as paths relative to it."""
-    return {rel for rel, _ in walk_files(str(output), follow_links=False) if rel != MARKER}
+def bundle_files(output: Path) -> set[str]:
+    """The files of the search bundle and the filter file in the output folder (`index_output`
+    looks at no other)."""
+    found = {"pagefind/" + rel for rel, _ in walk_files(str(output / "pagefind"), follow_links=False)}
+    return found | {FILTERS} if (output / FILTERS).is_file() else found
 
 
 class SearchStage:
@@ -72,9 +75,14 @@ class SearchStage:
         else:
             self.shards_due |= touched
 
+    def touched(self, paths: Iterable[str], search: SearchIndex | None) -> set[str]:
+        """The parts of the index that read these output files: of `search`, or of the index
+        pending (a deferred stage's `take` kept it)."""
+        return shards_touched(paths, search or self.pending)
+
     def after_edit(self, search: SearchIndex | None, written: Iterable[str], manifest: Manifest) -> None:
         """`serve`'s fast path wrote these pages: the parts reading them are due, the index incomplete."""
-        touched = shards_touched(written)
+        touched = shards_touched(written, search)
         if touched and search is not None:
             manifest.entries.pop(SEARCH_KEY, None)
             self.pending = search
@@ -111,7 +119,7 @@ class SearchStage:
             manifest = self.cache.manifest(self.output)
             if SEARCH_KEY not in manifest.entries and not (self.output / "pagefind" / "pagefind-entry.json").is_file():
                 only = None
-            _, _, produced = self.index_output(search, only, manifest, existing_files(self.output), problems)
+            _, _, produced = self.index_output(search, only, manifest, bundle_files(self.output), problems)
             for path in [p for p in manifest.entries if bundle_shard(p) is not None and p not in produced]:
                 del manifest.entries[path]
             for path, digest in produced.items():
@@ -159,7 +167,8 @@ class SearchStage:
     def begin(self, folder: Path, search: SearchIndex, only: set[str] | None = None) -> PartIndexer:
         """Pagefind ready to index each part of `folder` once its pages are written
         (`PartIndexer.start`); `finish` or `discard` ends it."""
-        return PartIndexer(folder, search.entries, only, scratch_root(cache_folder(self.source)))
+        cache = cache_folder(self.source)
+        return PartIndexer(folder, search.entries, only, scratch_root(cache), cache / "search-ids")
 
     def finish(self, parts: PartIndexer, problems: Problems) -> SearchFiles | None:
         """The bundle, once every part is indexed; None, with the error in `problems`, when Pagefind fails."""
@@ -178,7 +187,5 @@ class SearchStage:
 
     @staticmethod
     def discard(parts: PartIndexer) -> None:
-        """Stop indexing (waiting for the part under way) and remove the scratch files."""
-        parts.cancel()
-        if parts.scratch_dir is not None:
-            shutil.rmtree(parts.scratch_dir, ignore_errors=True)
+        """Stop indexing (waiting for the part under way) and remove the scratch files (in the background)."""
+        parts.remove_scratch()

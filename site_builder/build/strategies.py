@@ -22,12 +22,12 @@ from ..plan.pages import Planned, SearchIndex
 from ..render.environment import make_environment
 from ..write.in_place import InPlace
 from ..write.output import TEMPORARY, WriteReport
-from ..write.search_bundle import PartIndexer, shard_of
+from ..write.search_bundle import PartIndexer
 from ..write.staging import OutputWriter
 from .decide import Todo
 from .rendering import forking, render_changed, render_chunk
 from .reuse import Reuse
-from .search_stage import SEARCH_KEY, SearchStage, shards_touched
+from .search_stage import SEARCH_KEY, SearchStage
 
 Progress = Callable[[int, int], None]
 
@@ -123,7 +123,7 @@ class StagingSwap:
         of each part of the search index are rendered together, and the part handed to Pagefind
         (`parts`) as soon as they are all written, so that it is indexed while the rest renders."""
         ranks = {shard: n for n, shard in enumerate(parts.redo if parts is not None else ())}
-        shard = {i: shard_of(files[i].path) for i in indices}
+        shard = {i: parts.parts.part_of(files[i].path) if parts is not None else None for i in indices}
         waiting = Counter(s for s in shard.values() if s is not None)
         order = sorted(indices, key=lambda i: (len(ranks) if (s := shard[i]) is None else ranks.get(s, len(ranks)), i))
         pooled = self.jobs > 1 and len(indices) >= 200
@@ -172,7 +172,7 @@ class WriteInPlace:
         with InPlace(self.output) as change:  # pages and index together, or nothing
             change.write(changed)
             change.remove(stale)  # before indexing: a removed page must not be found
-            touched = shards_touched([p for p, _ in changed] + stale)
+            touched = self.search.touched([p for p, _ in changed] + stale, search)
             if search is None:  # deferred to `SearchStage.index_pending`
                 self.search.due(touched)
             if search is not None and (touched or SEARCH_KEY not in manifest.entries):

@@ -2,7 +2,7 @@
 
 Pagefind reads the rendered pages (the theme marks what to index with `data-pagefind-body` and
 what results show with `data-pagefind-meta`): its binary runs once per part of the index (see
-`shard_of`), reading only the pages of that part that carry a body (articles, units, standalone
+`search_parts`), reading only the pages of that part that carry a body (articles, units, standalone
 pages), as the command line tool (the same bundle, byte for byte, as the Python API's directory
 indexing, for about 15-20 % less CPU at 10 000 items; the API is kept for an index without any
 page, which the command line refuses). Pagefind folds tones but not "đ", so the search page widens a query
@@ -13,6 +13,7 @@ run, which would break byte-identical builds; filters therefore live in our own 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import gzip
 import json
@@ -33,6 +34,7 @@ from pagefind.service import get_executable
 from ..base.errors import SiteBuilderError
 from ..base.oserrors import reason
 from ..base.workers import die_with_parent
+from .search_parts import MAIN, Parts, glob_of, months_of
 
 LANGUAGE = "vi"
 BundleFile = dict[str, Any]  # {"path": path in the bundle, "content": bytes}, as Pagefind's API gives it
@@ -58,23 +60,11 @@ class Filtered(Protocol):
     def year(self) -> str: ...
 
 
-# The index is split in parts ("shards"): one per year of articles and one for everything else
-# (unit pages, standalone pages), merged by the search page (Pagefind's `mergeIndex`). An edit
-# re-indexes only the part its page is in, and Pagefind, whose memory grows with the pages it
-# holds, never holds more than one part at a time.
-MAIN = ""
-_ARTICLE = re.compile(r"tin-tuc/(\d{4})/\d{2}/[^/]+/index\.html")
-_MAIN_PAGE = re.compile(r"(?:don-vi/)?[^/]+/index\.html")
-_BUNDLE_PART = re.compile(r"pagefind/(\d{4})/")
-
-
-def shard_of(path: str) -> str | None:
-    """The part of the index an output file is read into: the year for an article, MAIN for a unit
-    or standalone page, None for a file no part reads (lists, feeds, figure pages)."""
-    match = _ARTICLE.fullmatch(path)
-    if match:
-        return match.group(1)
-    return MAIN if _MAIN_PAGE.fullmatch(path) else None
+# The index is split in parts (`search_parts`): the unit and standalone pages, and runs of months
+# of articles, merged by the search page (Pagefind's `mergeIndex`). An edit re-indexes only the
+# part its page is in, and Pagefind, whose memory grows with the pages it holds, never holds more
+# than one part at a time.
+_BUNDLE_PART = re.compile(r"pagefind/(\d{4}(?:-\d{2}-\d{2})?)/")
 
 
 def bundle_shard(path: str) -> str | None:
@@ -86,10 +76,14 @@ def bundle_shard(path: str) -> str | None:
     return match.group(1) if match else MAIN
 
 
+def parts_of(entries: Sequence[Filtered]) -> Parts:
+    """How the index of a site is cut (`search_parts.Parts`), from its searchable pages."""
+    return Parts.of(e.url for e in entries)
+
+
 def shards_of(entries: Sequence[Filtered]) -> list[str]:
-    """Every part of the index of a site: MAIN, then its years of articles, newest first."""
-    years = {shard for e in entries if (shard := shard_of(e.url + "index.html")) is not None} - {MAIN}
-    return [MAIN, *sorted(years, reverse=True)]
+    """Every part of the index of a site: MAIN, then its articles' parts, newest first."""
+    return list(parts_of(entries).names)
 
 
 def _is_data(path: str) -> bool:
@@ -97,19 +91,22 @@ def _is_data(path: str) -> bool:
     return path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith(("fragment/", "index/", "filter/"))
 
 
-def _glob(shard: str) -> str:
-    return "{don-vi/*/index.html,*/index.html}" if shard == MAIN else f"tin-tuc/{shard}/*/*/index.html"
-
-
 def _prefix(shard: str) -> str:
     return "pagefind/" if shard == MAIN else f"pagefind/{shard}/"
 
 
+_TIDYING: list[ThreadPoolExecutor] = []  # scratch still being removed after earlier builds of this process
+
+
 def scratch_root(cache: Path) -> Path | None:
-    """This process's folder for Pagefind's scratch files, under the build cache rather than the
-    system's temporary folder: a build killed while indexing leaves its scratch behind, and here
-    the next build removes it (folders of builds still running, named by their pid, are kept).
-    None, meaning the system's temporary folder, when the cache folder cannot be written."""
+    """This build's folder for Pagefind's scratch files, in its process's folder under the build
+    cache rather than the system's temporary folder: a build killed while indexing leaves its
+    scratch behind, and here the next build removes it (folders of processes still running,
+    named by their pid, are kept). None, meaning the system's temporary folder, when the cache
+    folder cannot be written."""
+    for tidy in _TIDYING:  # no thread of an earlier build still running when this one forks workers
+        tidy.shutdown(wait=True)
+    _TIDYING.clear()
     root = cache / "scratch"
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -118,7 +115,7 @@ def scratch_root(cache: Path) -> Path | None:
                 shutil.rmtree(old, ignore_errors=True)
         mine = root / str(os.getpid())
         mine.mkdir(exist_ok=True)
-        return mine
+        return Path(tempfile.mkdtemp(prefix="build-", dir=mine))
     except OSError:
         return None
 
@@ -173,7 +170,9 @@ def _mirror(folder: Path, pages: Path, shard: str) -> None:
     (by parallel workers, so different on every build); made the same way each time, the
     listing, and so the bundle, is the same byte for byte. Hard links, or copies where the file
     system has none."""
-    patterns = ("don-vi/*/index.html", "*/index.html") if shard == MAIN else (f"tin-tuc/{shard}/*/*/index.html",)
+    year, months = months_of(shard) or ("", range(0))
+    patterns = (("don-vi/*/index.html", "*/index.html") if shard == MAIN
+                else tuple(f"tin-tuc/{year}/{m:02d}/*/index.html" for m in months))
     found = sorted({p.relative_to(folder).as_posix() for pattern in patterns for p in folder.glob(pattern)
                     if p.is_file() and not p.is_symlink()})
     for rel in found:
@@ -218,26 +217,33 @@ class SearchFiles:
 
 
 def build_search_files(folder: Path, entries: Sequence[Filtered], only: set[str] | None = None,
-                       scratch_dir: Path | None = None) -> SearchFiles:
+                       scratch_dir: Path | None = None, notes: Path | None = None) -> SearchFiles:
     """Index the rendered site in `folder`: every part, or only the parts in `only` (the others
     are read back from `folder`'s bundle for the filter file). Scratch files go in `scratch_dir`
-    (see `scratch_root`), or the system's temporary folder."""
-    return PartIndexer(folder, entries, only, scratch_dir).finish()
+    (see `scratch_root`), or the system's temporary folder; `notes` see `PartIndexer`."""
+    return PartIndexer(folder, entries, only, scratch_dir, notes).finish()
 
 
 class PartIndexer:
     """Pagefind on the parts of the index, one at a time (its memory grows with the pages it
     holds) in a thread of its own: a part handed over with `start` as soon as its pages are
     written is indexed while the build renders the rest; `finish` indexes the parts not yet
-    started and gives the same bundle, byte for byte, as indexing them all at the end."""
+    started and gives the same bundle, byte for byte, as indexing them all at the end. `notes`
+    (in the build cache) keeps each part's page ids, which the filter file needs, so that the
+    parts not indexed again need not be read back (`known_ids`)."""
 
     def __init__(self, folder: Path, entries: Sequence[Filtered], only: set[str] | None = None,
-                 scratch_dir: Path | None = None) -> None:
-        self.folder, self.entries, self.scratch_dir = folder, entries, scratch_dir
-        self.shards = shards_of(entries)
+                 scratch_dir: Path | None = None, notes: Path | None = None) -> None:
+        self.folder, self.entries, self.scratch_dir, self.notes = folder, entries, scratch_dir, notes
+        self.parts = parts_of(entries)
+        self.shards = list(self.parts.names)
         self.redo = [s for s in self.shards
                      if only is None or s in only or not (folder / _prefix(s) / "pagefind-entry.json").is_file()]
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        # Removing scratch folders (thousands of small files and folders) is left to a thread of
+        # its own, which the interpreter waits for at exit: the build goes on meanwhile.
+        self._tidy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind-tidy")
+        _TIDYING.append(self._tidy)
         self._started: dict[str, Future[tuple[dict[str, bytes], dict[str, str]]]] = {}
 
     def start(self, shard: str) -> None:
@@ -249,18 +255,33 @@ class PartIndexer:
         """Drop the parts not yet started and wait for the one running (the build failed)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def remove_scratch(self) -> None:
+        """Stop indexing (waiting for the part under way), then remove this build's scratch
+        folder, and its process's folder if it is left empty, in the background."""
+        self.cancel()
+        if self.scratch_dir is not None and self.scratch_dir.exists():
+            self._tidy.submit(_remove, self.scratch_dir, True)
+            self.scratch_dir = None
+        self._tidy.shutdown(wait=False)
+
     def _index_part(self, shard: str) -> tuple[dict[str, bytes], dict[str, str]]:
         """One part: (its bundle's files by output path, page URL → Pagefind page id)."""
-        with tempfile.TemporaryDirectory(prefix="pagefind-", dir=self.scratch_dir) as scratch, \
-                tempfile.TemporaryDirectory(prefix="pagefind-pages-", dir=self.scratch_dir) as pages:
-            _mirror(self.folder, Path(pages), shard)
-            if not _index_cli(Path(pages), Path(scratch), _glob(shard), self.scratch_dir):
+        scratch = Path(tempfile.mkdtemp(prefix="pagefind-", dir=self.scratch_dir))
+        pages = Path(tempfile.mkdtemp(prefix="pagefind-pages-", dir=self.scratch_dir))
+        try:
+            _mirror(self.folder, pages, shard)
+            if not _index_cli(pages, scratch, glob_of(shard), self.scratch_dir):
                 # Its own thread and event loop: `serve` calls the build from inside livereload's loop.
                 with ThreadPoolExecutor(max_workers=1) as pool:
-                    pool.submit(lambda: asyncio.run(_index(Path(pages), Path(scratch), _glob(shard)))).result()
-            files = _read_bundle(Path(scratch))
+                    pool.submit(lambda: asyncio.run(_index(pages, scratch, glob_of(shard)))).result()
+            files = _read_bundle(scratch)
+        finally:
+            for folder in (scratch, pages):
+                self._tidy.submit(_remove, folder, False)
+        ids = _fragment_ids(files)
+        _keep_ids(self.notes, shard, ids)
         return ({_prefix(shard) + entry["path"]: bytes(entry["content"]) for entry in files
-                 if shard == MAIN or _is_data(entry["path"])}, _fragment_ids(files))
+                 if shard == MAIN or _is_data(entry["path"])}, ids)
 
     def finish(self) -> SearchFiles:
         """Index the parts not started yet, wait for all, and add the filter file."""
@@ -275,7 +296,7 @@ class PartIndexer:
                 ids.update(found)
             for shard in self.shards:
                 if shard not in self.redo:
-                    ids.update(_fragment_ids(_read_fragments(self.folder / _prefix(shard) / "fragment")))
+                    ids.update(known_ids(self.folder / _prefix(shard) / "fragment", self.notes, shard))
         except Exception as exc:  # the binary may be missing or fail in any way
             said = exc.args[0] if isinstance(exc, SearchIndexFailed) else (
                 reason(exc) if isinstance(exc, OSError) else "Pagefind dừng bất thường")
@@ -284,6 +305,13 @@ class PartIndexer:
             self.cancel()
         out["tim-kiem/bo-loc.json"] = _filter_file(self.entries, ids, self.shards)
         return SearchFiles(dict(sorted(out.items())), frozenset(self.redo), tuple(self.shards))
+
+
+def _remove(folder: Path, and_parent: bool) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if and_parent:
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()  # its process's folder, once no build of it has scratch left
 
 
 def _filter_file(entries: Sequence[Filtered], ids: dict[str, str], shards: list[str]) -> bytes:
@@ -305,8 +333,40 @@ def _filter_file(entries: Sequence[Filtered], ids: dict[str, str], shards: list[
     return json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _read_fragments(folder: Path) -> list[BundleFile]:
-    """The fragment files of a part already on disk, as `_read_bundle` gives them."""
-    if not folder.is_dir():
-        return []
-    return [{"path": "fragment/" + p.name, "content": p.read_bytes()} for p in sorted(folder.glob("*.pf_fragment"))]
+def known_ids(fragments: Path, notes: Path | None, shard: str) -> dict[str, str]:
+    """Page URL → Pagefind page id of a part already on disk: the note kept when it was indexed,
+    if it names exactly the fragments in `fragments` (ids are digests of the fragments, which
+    hold the URL), else read from the fragments themselves (and noted for the next build)."""
+    try:
+        names = [n for n in os.listdir(fragments) if n.endswith(".pf_fragment")]
+    except OSError:
+        return {}
+    note = _note(notes, shard)
+    try:
+        ids = json.loads(note.read_bytes()) if note is not None else None
+    except (OSError, ValueError):
+        ids = None
+    if isinstance(ids, dict) and len(ids) == len(names) and \
+            sorted(map(str, ids.values())) == sorted(n.removesuffix(".pf_fragment") for n in names):
+        return {str(url): str(page) for url, page in ids.items()}
+    found = _fragment_ids([{"path": "fragment/" + n, "content": (fragments / n).read_bytes()} for n in sorted(names)])
+    _keep_ids(notes, shard, found)
+    return found
+
+
+def _note(notes: Path | None, shard: str) -> Path | None:
+    return None if notes is None else notes / f"{shard or 'main'}.json"
+
+
+def _keep_ids(notes: Path | None, shard: str, ids: dict[str, str]) -> None:
+    """Note a part's page ids for `known_ids`; a cache that cannot be written only costs time."""
+    note = _note(notes, shard)
+    if note is None:
+        return
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        fresh = note.with_name(f".{note.name}.{os.getpid()}")
+        fresh.write_text(json.dumps(ids, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        os.replace(fresh, note)
+    except OSError:
+        pass

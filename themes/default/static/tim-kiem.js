@@ -115,12 +115,13 @@ async function run() {
     pagefind = module;
     filters = await response.json();
     await pagefind.options({ excerptLength: 24 });
-    // The index comes in parts (one per year of articles), merged into the main one.
+    // The index comes in parts (runs of months of articles, named "2018" or "2018-01-03"), merged
+    // into the main one all at once; a search within one year needs only that year's parts.
     const base = new URL(form.dataset.pagefind, location.href);
     const site = new URL("../", base).pathname; // result links as the main part gives them
-    for (const part of filters.indexes || []) {
-      await pagefind.mergeIndex(new URL(part, base).pathname, { baseUrl: site });
-    }
+    const year = params.get(fields.year);
+    const parts = (filters.indexes || []).filter((part) => !year || part.startsWith(year));
+    await Promise.all(parts.map((part) => pagefind.mergeIndex(new URL(part, base).pathname, { baseUrl: site })));
   } catch (error) {
     status.textContent = TEXT.failed;
     return;
