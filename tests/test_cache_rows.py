@@ -35,6 +35,11 @@ def test_the_small_file_holds_no_parsed_source(tmp_path: Path) -> None:
     assert (tmp_path / "cache" / "cache.pickle").stat().st_size < 100_000
 
 
+def test_the_row_file_is_its_owners_alone(tmp_path: Path) -> None:
+    _saved(tmp_path / "cache", 1)
+    assert (tmp_path / "cache" / "tables.sqlite").stat().st_mode & 0o077 == 0
+
+
 def test_a_row_is_read_when_asked_for_and_alone(tmp_path: Path) -> None:
     _saved(tmp_path / "cache", 50)
     cache = BuildCache(tmp_path / "cache")

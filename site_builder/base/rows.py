@@ -130,6 +130,8 @@ class RowFile:
         import sqlite3
 
         assert self.path is not None
+        if not self.path.exists():  # readable by its owner only, as the rest of the cache (drafts' text)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         writer = sqlite3.connect(self.path, timeout=WAIT, isolation_level=None)
         try:
             writer.execute("BEGIN IMMEDIATE")
