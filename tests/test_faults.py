@@ -213,7 +213,7 @@ def test_cache_that_cannot_be_saved_is_a_warning(site: Path, versions: dict[str,
     out = site.parent / "out"
     biggest = max(len(data) for data in versions["B"].values())
     assert run(site, out).returncode == 0
-    cache_file = site.parent / ".cache/site-builder/cache.pickle"
+    cache_file = site.parent / ".cache/site-builder/tables.sqlite"  # the cache's large part (parsed sources)
     assert cache_file.stat().st_size > biggest + 1, "this test needs a cache bigger than every output file"
     write_items(site, "B")
     result = run(site, out, preexec_fn=limited(biggest + 1))

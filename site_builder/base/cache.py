@@ -5,6 +5,11 @@ size and modification time are unchanged), every news item and page parsed from 
 warnings it gave), and per output folder a manifest of what each output file was made from.
 Everything is keyed by the version of this code, so a new release starts from scratch.
 
+The two large tables (digests, parsed sources) are rows of `tables.sqlite` (`rows`), read one by
+one when asked for and written only where changed; the rest (manifests, records of the last
+builds) is the small `cache.pickle`, read and written whole. A build after one edit thus reads
+and writes a few rows, not the whole cache.
+
 Before a build changes an output folder it leaves a small marker file; the marker goes only when
 the cache, with the new manifest, is safely saved. A build killed in between (or a cache that
 could not be saved) therefore leaves the marker, and the next build forgets that folder's
@@ -21,6 +26,7 @@ import pickle
 import re
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -28,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .rows import RowFile, Rows
 from .streams import digest_file
 
 FORMAT = 1
@@ -100,17 +107,27 @@ class LastBuild:
     content: str = ""                 # digest of every input's name and bytes (`build.reuse.content_stamp`)
 
 
+Stamp = tuple[int, int, str, int]  # modification time, size, digest, change time
+
+
 @dataclass
 class _State:
     version: str
-    stamps: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
-    parsed: dict[str, Parsed] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     last_build: dict[str, LastBuild] = field(default_factory=dict)
     # per output folder: news item source → every address it was published at ("/tin-tuc/…/")
     published: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     # per output folder: the token of the snapshot its last full build left (`build.snapshot_file`)
     snapshots: dict[str, str] = field(default_factory=dict)
+    # rows of `tables.sqlite`, never pickled here: a file's stamp by path, a parsed source by path
+    stamps: Rows[Stamp] = field(default_factory=lambda: Rows.detached("stamps", tuple))
+    parsed: Rows[Parsed] = field(default_factory=lambda: Rows.detached("parsed", Parsed))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("stamps", "parsed")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({k: v for k, v in state.items() if k not in ("stamps", "parsed")})
 
 
 class BuildCache:
@@ -122,13 +139,17 @@ class BuildCache:
         self._dirty = False
         self._markers: set[Path] = set()  # applied when read, or written by `writing`
         self._seen: tuple[int, int, int] | None = None  # the cache file as last read or written
+        self._rows = RowFile(folder / "tables.sqlite" if folder else None, code_version())
 
     @property
     def state(self) -> _State:
         """Everything cached, read on first use: a build that finds nothing changed reads only
         the small record of the last build (`last_build`)."""
         if self._state is None:
-            self._state = self._load()
+            state = self._load()
+            state.stamps = Rows(self._rows, "stamps", tuple)
+            state.parsed = Rows(self._rows, "parsed", Parsed, lambda parsed: parsed.body_digest)
+            self._state = state
             self._apply_markers()
         return self._state
 
@@ -201,7 +222,6 @@ class BuildCache:
             return known[2]
         value = digest_file(path)  # in chunks: a large video is never held whole
         self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
-        self._dirty = True
         return value
 
     def parsed(self, rel: str, digest: str, context: str) -> Parsed | None:
@@ -212,13 +232,16 @@ class BuildCache:
 
     def store_parsed(self, rel: str, parsed: Parsed) -> None:
         self.state.parsed[rel] = parsed
-        self._dirty = True
 
     def forget_missing(self, present: set[str]) -> None:
         """Drop parsed entries of sources that no longer exist."""
         for rel in [r for r in self.state.parsed if r not in present]:
             del self.state.parsed[rel]
-            self._dirty = True
+
+    def converted(self, suffix: str) -> Mapping[str, str]:
+        """Bodies converted before, by digest of their Markdown, for parses whose body digest ends
+        in `suffix` (the sanitiser's policy): read from the saved rows one at a time, when asked."""
+        return _Converted(self.state.parsed, suffix)
 
     def manifest(self, output: Path) -> Manifest:
         return self.state.manifests.setdefault(str(output.resolve()), Manifest())
@@ -274,44 +297,73 @@ class BuildCache:
             self._dirty = True
 
     def save(self) -> bool:
-        """Write the cache atomically (a temporary file renamed over it), then drop the markers of
-        `writing`. False when it cannot be written: only a slower next build, never a wrong one."""
+        """Write the rows changed since the last save (`rows`), then the rest atomically (a
+        temporary file renamed over it), then drop the markers of `writing`. False when something
+        cannot be written: only a slower next build, never a wrong one."""
         path = self._file()
         if path is None:
             return True
-        tmp: str | None = None
+        rows_saved = True
+        if self._state is not None:
+            tables: dict[str, Rows[Any]] = {"stamps": self._state.stamps, "parsed": self._state.parsed}
+            changes = {name: table.changes() for name, table in tables.items()}
+            if any(upserts or deleted for upserts, deleted in changes.values()):
+                rows_saved = self._rows.write(changes)
+                if rows_saved:
+                    for table in tables.values():
+                        table.saved()
         try:
             if self._dirty or any(path.parent.glob("writing-*")):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 for stale in path.parent.glob(".cache-*"):  # left by a build killed while saving
                     stale.unlink(missing_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(self.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-                tmp = None
+                _replace(path, self.state)
                 self._seen = _signature(path)
                 quick = self._quick_file()
                 assert quick is not None
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((self.state.version, self.state.last_build), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, quick)
-                tmp = None
+                _replace(quick, (self.state.version, self.state.last_build))
                 for marker in self._markers:
                     marker.unlink(missing_ok=True)
                 self._markers.clear()
                 self._dirty = False
         except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             return False
-        return True
+        return rows_saved
+
+
+class _Converted(Mapping[str, str]):
+    """`BuildCache.converted`: looked up by `get` only (a Markdown renderer's known bodies)."""
+
+    def __init__(self, parsed: Rows[Parsed], suffix: str) -> None:
+        self._parsed, self._suffix = parsed, suffix
+
+    def __getitem__(self, digest: str) -> str:
+        hit = self._parsed.find(digest + self._suffix)
+        if hit is None or hit.value is None:
+            raise KeyError(digest)
+        return str(hit.value.body_html)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([p.body_digest.removesuffix(self._suffix) for p in self._parsed.values()
+                     if p.value is not None and p.body_digest.endswith(self._suffix)])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _replace(path: Path, value: object) -> None:
+    """Pickle `value` into a temporary file beside `path`, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _record(value: object) -> LastBuild | None:

@@ -17,12 +17,13 @@ class Trouble:
     error: OSError | None = None
 
 
-def walk_files(root: str, follow_links: bool, troubles: list[Trouble] | None = None
-               ) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def walk_files(root: str, follow_links: bool, troubles: list[Trouble] | None = None,
+               folders: list[str] | None = None) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """(path relative to `root` with "/", entry) of every file below `root`, in no set order;
     links to folders are followed only with `follow_links` (the sources' links are checked by
     `escaping_links`; an output folder's are never followed, as `os.walk` does not), and each real
-    folder is walked once, so links in a loop end. What could not be walked goes to `troubles`."""
+    folder is walked once, so links in a loop end. What could not be walked goes to `troubles`;
+    each folder listed goes to `folders` (relative, "" for `root`, else ending in "/")."""
     stack = [("", root)]
     seen: set[tuple[int, int]] = set()
     while stack:
@@ -35,6 +36,8 @@ def walk_files(root: str, follow_links: bool, troubles: list[Trouble] | None = N
             if prefix and troubles is not None:  # a missing root (no site themes) is no trouble
                 troubles.append(Trouble(folder, False, exc))
             continue
+        if folders is not None:
+            folders.append(prefix)
         for entry in entries:
             try:
                 is_folder = entry.is_dir()

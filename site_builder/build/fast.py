@@ -30,7 +30,7 @@ from . import delta, snapshot_file
 from .builder import Builder, BuildResult, Progress
 from .decide import Todo
 from .keys import Digests, key, names_digest
-from .quick import existing_files
+from .quick import same_files
 from .rendering import render_changed
 
 
@@ -92,7 +92,7 @@ class FastBuilder(Builder):
         """The last full build's snapshot from the cache folder (the command line), when the output
         is still as the builds since it left it; None otherwise."""
         last = self.cache.last_build(self.output)
-        if last is None or not last.names_digest or names_digest(existing_files(self.output)) != last.names_digest:
+        if last is None or not last.names_digest or not same_files(self.cache, self.output, last):
             return None
         kept = snapshot_file.load(self.cache, self.output, (self.include_drafts, self.portable))
         if kept is None:

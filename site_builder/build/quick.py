@@ -4,14 +4,18 @@ asks here first (`nothing_to_do`) and loads the rest of the pipeline only when s
 `Builder` answers "unchanged?" with the same functions."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..base.cache import BuildCache, cache_folder, code_version
+from ..base.cache import BuildCache, LastBuild, cache_folder, code_version
 from ..base.errors import Problems
 from ..base.walk import Trouble, walk_files
 from ..write.lock import LOCK_WAIT, check_output, output_lock
@@ -75,9 +79,14 @@ def stamp_of(stats: Stats, include_drafts: bool, portable: bool) -> str:
     return h.hexdigest()
 
 
-def existing_files(output: Path) -> set[str]:
-    """Every file under the output folder, as paths relative to it."""
-    return {rel for rel, _ in walk_files(str(output), follow_links=False) if rel != MARKER}
+def existing_files(output: Path, folders: list[str] | None = None) -> set[str]:
+    """Every file under the output folder, as paths relative to it (and every folder listed, to
+    `folders`)."""
+    return {rel for rel, _ in walk_files(str(output), follow_links=False, folders=folders) if rel != MARKER}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def names_digest(paths: Iterable[str]) -> str:
@@ -91,11 +100,94 @@ def unchanged(cache: BuildCache, source: Path, output: Path, stamp: str, now: da
     last = cache.last_build(output)
     if last is None or last.stamp != stamp or (last.next_scheduled is not None and now >= last.next_scheduled):
         return None
-    if not last.names_digest or names_digest(existing_files(output)) != last.names_digest:
+    if not last.names_digest or not same_files(cache, output, last):
         return None
     problems = Problems(root=source)
     problems.items.extend(last.warnings)
     return BuildResult(last.pages, WriteReport(0, 0, 0), 0.0, problems)
+
+
+def same_files(cache: BuildCache, output: Path, last: LastBuild) -> bool:
+    """Whether the output holds the files the last build left, by name. Listing every folder of a
+    large site is the slowest part of a build with nothing to do, so once a listing agrees, each
+    folder's inode and change time are recorded beside the cache (`folders-….pickle`) and the next
+    check only stats them: adding, removing or renaming anything in a folder changes its change
+    time, which no tool can set back. Folders changed just before the listing are not recorded
+    (`_settled`), so a change in the same tick of the file system's clock is never missed."""
+    path = cache.folder / f"folders-{_digest(str(output.resolve()))[:16]}.pickle" if cache.folder else None
+    tag = (code_version(), last.stamp, last.names_digest)
+    recorded = _recorded(path, tag)
+    if recorded is not None and _unmoved(str(output), recorded):
+        return True
+    started = time.time_ns()
+    folders: list[str] = []
+    if names_digest(existing_files(output, folders)) != last.names_digest:
+        return False
+    signature = _folder_stats(str(output), folders)
+    if path is not None and signature and _settled(signature, started):
+        _record(path, (tag, signature))
+    return True
+
+
+Folders = list[tuple[str, int, int]]  # (folder relative to the output, inode, change time in ns)
+
+
+def _record(path: Path, value: object) -> None:
+    """Best effort: without the file the next check lists the folders again."""
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".folders-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, pickle.PicklingError):
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _recorded(path: Path | None, tag: tuple[str, str, str]) -> Folders | None:
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except Exception:  # noqa: BLE001 — none, or damaged: the folders are listed again
+        return None
+    return value[1] if isinstance(value, tuple) and len(value) == 2 and value[0] == tag else None
+
+
+def _folder_stats(root: str, folders: list[str]) -> Folders | None:
+    stats: Folders = []
+    try:
+        for rel in folders:
+            stat = os.stat(root + "/" + rel, follow_symlinks=False)
+            stats.append((rel, stat.st_ino, stat.st_ctime_ns))
+    except OSError:
+        return None
+    return stats
+
+
+def _unmoved(root: str, recorded: Folders) -> bool:
+    """Every recorded folder still there, with the same inode and change time."""
+    try:
+        for rel, inode, changed in recorded:
+            stat = os.stat(root + "/" + rel, follow_symlinks=False)
+            if stat.st_ctime_ns != changed or stat.st_ino != inode:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _settled(stats: Folders, started: int) -> bool:
+    """No folder changed within a tick of the file system's clock before the listing began: a
+    change after it then gets a later change time. Whole seconds or coarser (FAT) need 2 s."""
+    coarse = all(changed % 1_000_000 == 0 for _, _, changed in stats)
+    return max(changed for _, _, changed in stats) < started - (2_000_000_000 if coarse else 50_000_000)
 
 
 def nothing_to_do(source: Path, output: Path, include_drafts: bool = False, portable: bool = False,

@@ -4,6 +4,7 @@ Front matter lines are reported as lines of the real file, not of the YAML block
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -233,14 +234,14 @@ class _Job:
     config: SiteConfig | None
     units: UnitRegistry | None
     include_drafts: bool
-    known_html: dict[str, str]
+    known_html: Mapping[str, str]
 
 
 _JOB: _Job | None = None
 _RENDERER: MarkdownRenderer | None = None
 
 
-def _renderer(known: dict[str, str]) -> MarkdownRenderer:
+def _renderer(known: Mapping[str, str]) -> MarkdownRenderer:
     """This process's renderer for the current job: converters survive from file to file."""
     global _RENDERER
     if _RENDERER is None or _RENDERER.known is not known:
@@ -297,14 +298,10 @@ def _load_all(paths: list[Path], job: _Job, problems: Problems, cache: BuildCach
     return [v for p in paths if (v := found[p]) is not None]
 
 
-def _known_html(cache: BuildCache | None, policy: Policy) -> dict[str, str]:
+def _known_html(cache: BuildCache | None, policy: Policy) -> Mapping[str, str]:
     """Bodies converted and sanitised before under `policy`, by digest of their Markdown: a changed
     front matter or unit list re-reads the front matter but never converts an unchanged body twice."""
-    if cache is None:
-        return {}
-    suffix = ":" + policy.key
-    return {p.body_digest.removesuffix(suffix): p.value.body_html for p in cache.state.parsed.values()
-            if p.value is not None and p.body_digest.endswith(suffix)}
+    return {} if cache is None else cache.converted(":" + policy.key)
 
 
 def _media_stamps(source: Path, media: tuple[str, ...], cache: BuildCache | None) -> tuple[tuple[str, str], ...]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -246,8 +246,8 @@ class MarkdownRenderer:
     the digest of a body covers the stamps of the media files it names.
     """
 
-    def __init__(self, known: dict[str, str] | None = None, source: Path | None = None) -> None:
-        self.known = known if known is not None else {}
+    def __init__(self, known: Mapping[str, str] | None = None, source: Path | None = None) -> None:
+        self.known: Mapping[str, str] = known if known is not None else {}
         self.source = source
         self.media = MediaImages(source) if source is not None else None
         self.last_digest = ""
