@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..base.cache import LastBuild
+from ..base.cache import LastBuild, Manifest
 from ..base.errors import BuildFailed, Problems, SourceError
 from ..load.content import Item, listing_fields, load_some_items, placement_fields
 from ..model.site import Site, assemble_site
@@ -62,6 +62,7 @@ class FastBuilder(Builder):
                          defer_search)
         self.snapshot: delta.Snapshot | None = None
         self._from_disk = False  # the snapshot was read from the cache folder, not made here
+        self._names: tuple[frozenset[str], str] = (frozenset(), "")  # the last edit's output names, their digest
 
     def _environment(self, site: Site, base: str, swap: bool) -> jinja2.Environment | None:
         """The last build's templates when theme and settings are the same; else compiled now and
@@ -159,7 +160,7 @@ class FastBuilder(Builder):
         problems = edit.site.problems
         self.cache.set_last_build(self.output, LastBuild(
             stamp if self.search.pending is None else "", edit.site.next_scheduled, tuple(problems.items), snap.pages,
-            names_digest(p for p in manifest.entries if not p.startswith("@"))))
+            self._names_digest(manifest)))
         self.last_digests = digests
         self.snapshot = dataclasses.replace(snap, site=edit.site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env, index=snap.index if edit.deps_same else None,
@@ -168,6 +169,15 @@ class FastBuilder(Builder):
         return BuildResult(snap.pages, WriteReport(len(changed), len(files) - len(changed), 0),
                            time.perf_counter() - started, problems, len(todo), search_seconds,
                            tuple(sorted(path for path, _ in changed)), fast=True)
+
+    def _names_digest(self, manifest: Manifest) -> str:
+        """`names_digest` of the output's files, kept from the last edit while the names are the
+        same (an edit in `serve` rewrites files, it seldom adds any): sorting and hashing every
+        name of a large site cost more than the edit's own pages."""
+        names = frozenset(p for p in manifest.entries if not p.startswith("@"))
+        if names != self._names[0] or not self._names[1]:
+            self._names = (names, names_digest(names))
+        return self._names[1]
 
     def _edited(self, snap: delta.Snapshot, paths: list[Path]) -> _Edit | None:
         """The edited items loaded again, and the site assembled and planned with them; None when
