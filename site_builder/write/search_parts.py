@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAIN = ""
-PART_SIZE = 250  # articles per part; measured: see benchmarks/README.md ("The parts of the search index")
+PART_SIZE = 1000  # articles per part; measured: see benchmarks/README.md ("The parts of the search index")
 _ARTICLE = re.compile(r"tin-tuc/(\d{4})/(\d{2})/[^/]+/index\.html")
 _MAIN_PAGE = re.compile(r"(?:don-vi/)?[^/]+/index\.html")
 _NAME = re.compile(r"(\d{4})(?:-(\d{2})-(\d{2}))?")
