@@ -78,7 +78,14 @@ def bundle_shard(path: str) -> str | None:
 
 def parts_of(entries: Sequence[Filtered]) -> Parts:
     """How the index of a site is cut (`search_parts.Parts`), from its searchable pages."""
-    return Parts.of(e.url for e in entries)
+    return _parts(tuple(e.url for e in entries))
+
+
+@functools.lru_cache(maxsize=4)
+def _parts(urls: tuple[str, ...]) -> Parts:
+    """`Parts.of`, remembered: `serve` asks for the same site's cut at every edit, and matching
+    every URL costs more than the edit's own pages (about 30 ms at 3 000 items)."""
+    return Parts.of(urls)
 
 
 def shards_of(entries: Sequence[Filtered]) -> list[str]:
