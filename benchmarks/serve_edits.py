@@ -16,6 +16,8 @@ from site_builder.live.builder import LiveBuilder
 
 
 def main() -> int:
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
     source, output = Path(sys.argv[1]), Path(sys.argv[2])
     builder = LiveBuilder(source, output)
     started = time.perf_counter()
