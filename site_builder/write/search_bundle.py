@@ -88,11 +88,6 @@ def _parts(urls: tuple[str, ...]) -> Parts:
     return Parts.of(urls)
 
 
-def shards_of(entries: Sequence[Filtered]) -> list[str]:
-    """Every part of the index of a site: MAIN, then its articles' parts, newest first."""
-    return list(parts_of(entries).names)
-
-
 def _is_data(path: str) -> bool:
     """A file a merged part needs: its index, not the scripts and styles the main part brings."""
     return path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith(("fragment/", "index/", "filter/"))
