@@ -34,6 +34,7 @@ from pagefind.service import get_executable
 from ..base.errors import SiteBuilderError
 from ..base.oserrors import reason
 from ..base.workers import die_with_parent
+from . import search_parts
 from .search_parts import MAIN, Parts, glob_of, months_of
 
 LANGUAGE = "vi"
@@ -78,14 +79,15 @@ def bundle_shard(path: str) -> str | None:
 
 def parts_of(entries: Sequence[Filtered]) -> Parts:
     """How the index of a site is cut (`search_parts.Parts`), from its searchable pages."""
-    return _parts(tuple(e.url for e in entries))
+    return _parts(tuple(e.url for e in entries), search_parts.PART_SIZE)
 
 
 @functools.lru_cache(maxsize=4)
-def _parts(urls: tuple[str, ...]) -> Parts:
-    """`Parts.of`, remembered: `serve` asks for the same site's cut at every edit, and matching
-    every URL costs more than the edit's own pages (about 30 ms at 3 000 items)."""
-    return Parts.of(urls)
+def _parts(urls: tuple[str, ...], size: int) -> Parts:
+    """`Parts.of`, remembered by the pages and the part size it was cut with: `serve` asks for
+    the same site's cut at every edit, and matching every URL costs more than the edit's own
+    pages (about 30 ms at 3 000 items)."""
+    return Parts.of(urls, size)
 
 
 def _is_data(path: str) -> bool:
