@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from . import units_import
+from . import init_site, units_import
 from .argparse_vi import Parser, vietnamese
 from .interrupt import say_stopped, stop_here_only
 from .report import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ProgressLine, Reporter
@@ -101,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     source(ul)
     ul.add_argument("query", nargs="*", metavar="TỪ_KHÓA", help="một phần tên hay mã đơn vị, có dấu hoặc không dấu")
     units_import.register(unit_commands)
+    init_site.register(sub)
     return parser
 
 
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return init_site.run(args, REPORT)
     if args.command == "units" and args.units_command == "import":
         return units_import.run(args, REPORT)  # writes a units.yaml: the source folder may not exist yet
     if args.command == "fix-encoding":

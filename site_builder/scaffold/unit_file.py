@@ -36,6 +36,7 @@ class Imported:
     added: int
     changed: tuple[str, ...]
     notes: tuple[str, ...]
+    province_ids: tuple[str, ...]  # as `chosen`: the former provinces, then the new ones
 
     def diff(self, target: Path) -> str:
         return "".join(difflib.unified_diff(self.before.splitlines(True), self.after.splitlines(True),
@@ -89,7 +90,8 @@ def import_units(typed: list[str], target: Path, data: AdminData | None = None) 
     errors, _ = _load(after, target)
     if errors:  # never written: the loader has the last word on what a build will read
         raise ImportRefused(problems=errors)
-    return Imported(before, after, chosen, merged.added, tuple(merged.changed), tuple(merged.notes))
+    return Imported(before, after, chosen, merged.added, tuple(merged.changed), tuple(merged.notes),
+                    tuple(merged.province_ids))
 
 
 def _leading_comments(text: str) -> list[str]:

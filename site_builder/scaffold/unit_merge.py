@@ -26,6 +26,7 @@ class Merged:
     added: int = 0
     changed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    province_ids: list[str] = field(default_factory=list)  # the imported provinces' ids in the file
 
 
 def entries_of(registry: UnitRegistry) -> list[Entry]:
@@ -66,11 +67,13 @@ def merge(existing: list[Entry], imported: list[Entry]) -> Merged:
     if country is None:
         merged.notes.append("units.yaml không có đơn vị cấp quốc gia; các tỉnh được thêm ở cấp cao nhất.")
     laying = _Laying(merged)
+    imported_ids = [p.id for p in imported]
     provinces = [e for r in roots for e in r.walk() if LEVEL.get(e.type) == 1]
     for province in imported:
         laying.lay(province, provinces, country.children if country is not None else roots)
     laying.rename_clashes()
     laying.link()
+    merged.province_ids = [laying.renamed.get(i, i) for i in imported_ids]
     return merged
 
 
