@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..base.collector import collector_paused
 from ..base.errors import Problems
 from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
@@ -374,9 +375,10 @@ def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> 
 def build_totals(records: Iterable[Record], units: UnitRegistry, metrics: MetricRegistry,
                  source: Path, problems: Problems) -> tuple[Totals, tuple[ShortfallWarning, ...]]:
     """Index the records, check rule 1, and return rule 6's shortfalls (also reported as warnings)."""
-    totals = Totals(units, metrics, tuple(records), reach_units(units))
-    check_partial_overlaps(totals, source, problems)
-    shortfalls = tuple(totals.shortfalls())
+    with collector_paused():  # the indexes: a few objects per record, kept as long as the site
+        totals = Totals(units, metrics, tuple(records), reach_units(units))
+        check_partial_overlaps(totals, source, problems)
+        shortfalls = tuple(totals.shortfalls())
     for warning in shortfalls:
         r = warning.record
         problems.warn(source / r.source.path, r.source.place,
