@@ -103,6 +103,7 @@ class Totals:
     # What pages make of the totals and share between units (`figures.RecordRow`s by record, and
     # cover if any): hundreds of thousands of small objects otherwise, which the collector walks again and again.
     shared: dict[int | tuple[int, int], Any] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)   # what pages make of all records
     # what questions made (views are kept by identity: totals of equal records compare equal without them)
     _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
     _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict, compare=False, repr=False)
@@ -317,6 +318,8 @@ def _level(totals: Totals, view: View, as_of: date, effective: date, exclude: Re
             got = one.as_of(as_of, exclude)
             if got is not None:
                 found.append((got[1].index, got[0]))
+    if len(found) < 2:  # a record alone: nothing of the view stands in for it
+        return Answer.of((found[0][1],), totals.metrics[view.metric].kind) if found else None
     found.sort(key=lambda pair: pair[0])
     candidates = [r for _, r in found]
     reported_units = {a.unit for a in candidates if a.scope == "all"}
