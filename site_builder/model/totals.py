@@ -320,18 +320,13 @@ def _level(totals: Totals, view: View, as_of: date, effective: date, exclude: Re
                 found.append((got[1].index, got[0]))
     if len(found) < 2:  # a record alone: nothing of the view stands in for it
         return Answer.of((found[0][1],), totals.metrics[view.metric].kind) if found else None
-    found.sort(key=lambda pair: pair[0])
+    found.sort()  # by the first index of each series: one series, one first record
     candidates = [r for _, r in found]
-    reported_units = {a.unit for a in candidates if a.scope == "all"}
-    chosen = [r for r in candidates if not _covered_among(totals, r, reported_units)]
+    reported = {a.unit for a in candidates if a.scope == "all"}
+    above = totals.above
+    # a reported `all` record of a unit above `r` speaks for it, and of its own unit for its own office
+    chosen = [r for r in candidates if reported.isdisjoint(above[r.unit]) and not (r.scope == "own" and r.unit in reported)]
     return Answer.of(chosen, totals.metrics[view.metric].kind) if chosen else None
-
-
-def _covered_among(totals: Totals, r: Record, reported_units: set[str]) -> bool:
-    """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
-    if r.scope == "own" and r.unit in reported_units:
-        return True
-    return not reported_units.isdisjoint(totals.above[r.unit])
 
 
 def shortfalls(totals: Totals) -> list[ShortfallWarning]:
@@ -355,7 +350,7 @@ def shortfalls(totals: Totals) -> list[ShortfallWarning]:
             below.sort(key=by_index)
             subtotal = sum((r.value for r in below), Decimal(0))
         else:
-            level = totals.level(record.unit, record.metric, record.period.end, exclude=record)
+            level = totals._level(record.unit, record.metric, record.period.end, exclude=record)
             if level is None or not all(r.period.end >= record.period.start for r in level.records):
                 continue
             subtotal = level.value
