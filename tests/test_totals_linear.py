@@ -267,3 +267,39 @@ def test_property_running_totals_from_tallies_as_the_reference(data: st.DataObje
             got, want = new.cumulative(unit_id, "tien", day), old.cumulative(unit_id, "tien", day)
             assert got == want
             assert got is None or want is None or str(got.value) == str(want.value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_property_levels_of_one_record_and_of_many_as_the_reference(data: st.DataObject) -> None:
+    """Levels (stock, coverage) take a shortcut when one record is the view's latest as of a date:
+    every unit's level at every date, without each record, and each reported period's level, as
+    the reference gives them, with units that end, successors, both scopes and periods that overlap."""
+    units = data.draw(unit_trees())
+    ids = sorted(units.units)
+    records = []
+    for i in range(data.draw(st.integers(1, 24))):
+        metric = data.draw(st.sampled_from(["thanh-vien", "xa-dat"]))
+        offset, length = data.draw(PERIODS)
+        start = BASE + timedelta(days=offset)
+        records.append(Record(
+            i, data.draw(st.sampled_from(ids[:2]) if data.draw(st.booleans()) else st.sampled_from(ids)), metric,
+            Period(start, start + timedelta(days=length), "range", f"{offset}+{length}"),
+            Decimal(data.draw(st.integers(0, 30))), Decimal(30) if metric == "xa-dat" else None,
+            data.draw(st.sampled_from(["all", "all", "own"])), "", "", SourceRef("data/a.csv", i + 2)))
+    new = Totals(units, METRICS, tuple(records), reach_units(units))
+    old = ref.Totals(units, METRICS, tuple(records), reach_units(units))
+    assert new.shortfalls() == old.shortfalls()
+    days = _days(records)
+    for unit_id in units.units:
+        for metric_id in ("thanh-vien", "xa-dat"):
+            event(f"reaching records: {min(len(old.relevant(unit_id, metric_id)), 3)}")
+            assert new.period_totals(unit_id, metric_id) == \
+                [(p, t) for p in ref._distinct_periods(old.relevant(unit_id, metric_id))
+                 if (t := old.total(unit_id, metric_id, p)) is not None]
+            for day in days:
+                assert new.level(unit_id, metric_id, day) == old.level(unit_id, metric_id, day), (unit_id, metric_id, day)
+            for r in records:
+                if r.metric == metric_id:
+                    assert new.level(unit_id, metric_id, r.period.end, exclude=r) == \
+                        old.level(unit_id, metric_id, r.period.end, exclude=r)

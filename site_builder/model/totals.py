@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..base.collector import collector_paused
 from ..base.errors import Problems
 from ..base.vietnamese import Period, format_number
 from ..load.metrics import Metric, MetricRegistry
@@ -102,6 +103,7 @@ class Totals:
     # What pages make of the totals and share between units (`figures.RecordRow`s by record, and
     # cover if any): hundreds of thousands of small objects otherwise, which the collector walks again and again.
     shared: dict[int | tuple[int, int], Any] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)   # what pages make of all records
     # what questions made (views are kept by identity: totals of equal records compare equal without them)
     _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
     _alike: dict[tuple[str, frozenset[str]], View] = field(default_factory=dict, compare=False, repr=False)
@@ -316,18 +318,15 @@ def _level(totals: Totals, view: View, as_of: date, effective: date, exclude: Re
             got = one.as_of(as_of, exclude)
             if got is not None:
                 found.append((got[1].index, got[0]))
-    found.sort(key=lambda pair: pair[0])
+    if len(found) < 2:  # a record alone: nothing of the view stands in for it
+        return Answer.of((found[0][1],), totals.metrics[view.metric].kind) if found else None
+    found.sort()  # by the first index of each series: one series, one first record
     candidates = [r for _, r in found]
-    reported_units = {a.unit for a in candidates if a.scope == "all"}
-    chosen = [r for r in candidates if not _covered_among(totals, r, reported_units)]
+    reported = {a.unit for a in candidates if a.scope == "all"}
+    above = totals.above
+    # a reported `all` record of a unit above `r` speaks for it, and of its own unit for its own office
+    chosen = [r for r in candidates if reported.isdisjoint(above[r.unit]) and not (r.scope == "own" and r.unit in reported)]
     return Answer.of(chosen, totals.metrics[view.metric].kind) if chosen else None
-
-
-def _covered_among(totals: Totals, r: Record, reported_units: set[str]) -> bool:
-    """Whether a reported `all` record of one of `reported_units` speaks for `r`."""
-    if r.scope == "own" and r.unit in reported_units:
-        return True
-    return not reported_units.isdisjoint(totals.above[r.unit])
 
 
 def shortfalls(totals: Totals) -> list[ShortfallWarning]:
@@ -351,7 +350,7 @@ def shortfalls(totals: Totals) -> list[ShortfallWarning]:
             below.sort(key=by_index)
             subtotal = sum((r.value for r in below), Decimal(0))
         else:
-            level = totals.level(record.unit, record.metric, record.period.end, exclude=record)
+            level = totals._level(record.unit, record.metric, record.period.end, exclude=record)
             if level is None or not all(r.period.end >= record.period.start for r in level.records):
                 continue
             subtotal = level.value
@@ -374,9 +373,10 @@ def check_partial_overlaps(totals: Totals, source: Path, problems: Problems) -> 
 def build_totals(records: Iterable[Record], units: UnitRegistry, metrics: MetricRegistry,
                  source: Path, problems: Problems) -> tuple[Totals, tuple[ShortfallWarning, ...]]:
     """Index the records, check rule 1, and return rule 6's shortfalls (also reported as warnings)."""
-    totals = Totals(units, metrics, tuple(records), reach_units(units))
-    check_partial_overlaps(totals, source, problems)
-    shortfalls = tuple(totals.shortfalls())
+    with collector_paused():  # the indexes: a few objects per record, kept as long as the site
+        totals = Totals(units, metrics, tuple(records), reach_units(units))
+        check_partial_overlaps(totals, source, problems)
+        shortfalls = tuple(totals.shortfalls())
     for warning in shortfalls:
         r = warning.record
         problems.warn(source / r.source.path, r.source.place,

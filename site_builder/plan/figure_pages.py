@@ -2,13 +2,11 @@
 metric; the summaries they show, reused from `PlanStages` while the figures are unchanged."""
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from ..base.collector import collector_paused
 from ..model.figures import MetricSummary, all_years, summarize, year_value
 from ..model.site import Site
 from ..model.totals import ShortfallWarning
@@ -29,25 +27,12 @@ def summaries_of(site: Site, stages: PlanStages | None) -> Summaries:
     mine: dict[str, list[ShortfallWarning]] = {}
     for warning in site.shortfalls:
         mine.setdefault(warning.record.unit, []).append(warning)
-    with _collector_paused():
+    # a few objects per record and period (a million for 200 000 records), kept as long as the site
+    with collector_paused():
         summaries = {unit_id: summarize(site.totals, unit_id, mine.get(unit_id, ())) for unit_id in site.units.units}
     if stages is not None and key is not None:
         stages.summaries.put(key, summaries)
     return summaries
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The summaries make a few objects per record and period (a million for 200 000 records), all
-    kept as long as the site, and none in a cycle: the cyclic collector, left on, walks every one
-    of them again at each of its full passes (half the time of the summaries at 200 000 records)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def add_figure_pages(p: Planner, site: Site, summaries: Summaries, deps: frozenset[str],
