@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Edits through the builder `serve` keeps in memory: one full build (warm-up), then eight body
 edits of the same news item, each timed until its pages are written (search deferred, as in
-`serve`). Prints the warm-up and each edit in ms; the item is put back as it was.
+`serve`). Each build is told the edited file, as `serve`'s watcher tells it (`build(changed=…)`);
+with --walk it is not, and walks every source. Prints the warm-up and each edit in ms; the item
+is put back as it was.
 
-    .venv/bin/python benchmarks/serve_edits.py SOURCE OUTPUT   (use a copy of a corpus)
+    .venv/bin/python benchmarks/serve_edits.py SOURCE OUTPUT [--walk]   (use a copy of a corpus)
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from site_builder.live.builder import LiveBuilder
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["--walk"]):
         sys.exit(__doc__)
     source, output = Path(sys.argv[1]), Path(sys.argv[2])
+    walk = sys.argv[3:] == ["--walk"]
     builder = LiveBuilder(source, output)
     started = time.perf_counter()
     builder.build()
@@ -32,7 +35,7 @@ def main() -> int:
         for number in range(8):
             item.write_bytes(original + f"\nCâu thêm {number} {time.time_ns()}.\n".encode())
             started = time.perf_counter()
-            builder.build()
+            builder.build(changed=None if walk else [str(item)])
             times.append(time.perf_counter() - started)
     finally:
         item.write_bytes(original)

@@ -8,9 +8,10 @@ after (`search_stage`). `serve`'s builder (`live.builder.LiveBuilder`) adds a fa
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,33 +129,42 @@ class Builder:
         output; start again from the cache on disk."""
         self.cache.reload_if_changed()
 
-    def build(self, now: datetime | None = None) -> BuildResult:
+    def build(self, now: datetime | None = None, changed: Iterable[str | Path] | None = None) -> BuildResult:
         """Build; raise `BuildFailed` (writing nothing) when the sources have errors, `OutputBusy`
-        when another build kept the output past `lock_timeout`."""
+        when another build kept the output past `lock_timeout`. `changed`: the files `serve` saw
+        change since the last build (see `watched`), which spares it statting every source."""
         try:
             check_output(self.output, self.source)  # before the lock, whose file must not land in the sources
             with output_lock(self.output, self.lock_timeout, self.waiting):
                 self._after_wait()
-                return self._build(now)
+                return self._build(now, changed)
         except OSError as exc:
             raise BuildFailed(system_problem(self.source, self.output, exc)) from exc
 
-    def _fast(self, stats: delta.Stats, stamp: str, now: datetime, started: float) -> BuildResult | None:
+    def _fast(self, stats: delta.Stats, stamp: Callable[[], str], now: datetime,
+              started: float) -> BuildResult | None:
         """A build without re-planning the site, when one is possible (`fast.FastBuilder`); None: none."""
         return None
 
-    def _build(self, now: datetime | None = None) -> BuildResult:
+    def _input_stats(self, changed: Iterable[str | Path] | None) -> tuple[delta.Stats, bool]:
+        """The stats of every input, and whether they came from `changed` rather than a full walk."""
+        return source_stats(self.source), False
+
+    def _build(self, now: datetime | None = None, changed: Iterable[str | Path] | None = None) -> BuildResult:
         started = time.perf_counter()
         now = now or datetime.now(UTC)
-        stats = source_stats(self.source)
-        stamp = self._stamp(stats)
+        stats, hinted = self._input_stats(changed)
+        stamp = _once(lambda: self._stamp(stats))  # a live edit seldom needs it: not made before
         if not self.search.deferred:
-            quick = self._unchanged(stamp, now) or restore_whole(self, stats, stamp, now)
+            quick = self._unchanged(stamp(), now) or restore_whole(self, stats, stamp(), now)
             if quick is not None:
                 return dataclasses.replace(quick, seconds=time.perf_counter() - started)
         fast = self._fast(stats, stamp, now, started)
         if fast is not None:
             return fast
+        if hinted:  # the whole site is planned again: what it reads is walked too
+            stats, _ = self._input_stats(None)
+            stamp = _once(lambda: self._stamp(stats))
         site, planned = self.plan(now)
         problems = site.problems
         check_output(self.output, self.source)
@@ -180,7 +190,7 @@ class Builder:
         self.cache.set_manifest(self.output, new_manifest)
         self.last_digests = digests
         pages = sum(1 for e in planned if isinstance(e, PlannedPage))
-        self._record(stamp, site, problems, pages, new_manifest)
+        self._record(stamp(), site, problems, pages, new_manifest)
         if todo.swap:  # tidy the cache on big builds only: a stale entry costs nothing but space
             self.cache.forget_missing({i.rel for i in site.items} | {p.rel for p in site.pages} | unpublished(site))
         self.cache.set_snapshot_token(self.output, "")  # `_remember` writes a new one (`fast`)
@@ -245,6 +255,10 @@ class Builder:
     def _tick(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _once(compute: Callable[[], str]) -> Callable[[], str]:
+    return functools.cache(compute)
 
 
 def _written_paths(written: Written, swap: bool, manifest: Manifest, existing: set[str]) -> tuple[str, ...]:

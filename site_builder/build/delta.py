@@ -26,6 +26,7 @@ from .quick import LOOP, UNREADABLE, Stats, input_stats
 if TYPE_CHECKING:
     import jinja2
 
+    from ..load.content import Item
     from ..model.site import Site
     from ..plan.pages import Planned, SearchIndex
 
@@ -50,6 +51,14 @@ class Snapshot:
     pages: int = 0
     index: dict[str, list[int]] | None = field(default=None, repr=False)
     warnings: dict[str, tuple[SourceError, ...]] = field(default_factory=dict)  # each source's parse warnings
+    folders: dict[str, Any] | None = None  # the source folders' records with `stats` (`watched.records`)
+    by_rel: dict[str, Item] | None = field(default=None, repr=False)  # `site.items` by path, kept between edits
+
+    def items_by_rel(self) -> dict[str, Item]:
+        """The site's news items by path relative to the sources, made once and kept."""
+        if self.by_rel is None:
+            self.by_rel = {item.rel: item for item in self.site.items}
+        return self.by_rel
 
     def dependents(self, names: Iterable[str]) -> list[int]:
         """Positions in `files` of the files depending on any of `names`, in plan order: from the
@@ -70,13 +79,13 @@ class Snapshot:
             self.index = index
 
 
-def changed_news(before: Stats, now: Stats, source: Path) -> list[Path] | None:
+def changed_news(before: Stats, now: Stats, source: Path, among: Iterable[str] | None = None) -> list[Path] | None:
     """The news files changed between two scans, or None when anything else that the build reads
     was changed, added or removed (files the build ignores — hidden ones, editors' backups in
-    news/ — do not count)."""
+    news/ — do not count). `among`: the only paths that can differ, when known (`watched.Seen`)."""
     news = os.path.join(str(source), "news") + os.sep
     changed: list[Path] = []
-    for path in before.keys() | now.keys():
+    for path in before.keys() | now.keys() if among is None else among:
         if before.get(path) == now.get(path) or _ignored(path, source, news):
             continue
         if path not in before or path not in now or not path.startswith(news) \

@@ -26,7 +26,7 @@ from ..render.environment import bind_site, make_environment, theme_static, warm
 from ..write.in_place import write_many_in_place
 from ..write.lock import LOCK_WAIT
 from ..write.output import WriteReport
-from . import delta, snapshot_file
+from . import delta, snapshot_file, watched
 from .builder import Builder, BuildResult, Progress
 from .decide import Todo
 from .keys import Digests, key, names_digest
@@ -45,6 +45,7 @@ class _Edit:
     names: dict[str, str]
     deps_same: bool  # the pages holding the edited items depend on the same sources as before
     warnings: dict[str, tuple[SourceError, ...]]  # the edited items' parse warnings
+    items: dict[str, Item]  # the edited items by path
 
 
 class FastBuilder(Builder):
@@ -63,6 +64,10 @@ class FastBuilder(Builder):
         self.snapshot: delta.Snapshot | None = None
         self._from_disk = False  # the snapshot was read from the cache folder, not made here
         self._names: tuple[frozenset[str], str] = (frozenset(), "")  # the last edit's output names, their digest
+        # With `serve`'s hints (`live.builder`): the source folders' records with the stats just
+        # taken, and the only paths whose stats can have changed since the last good build.
+        self._folders: watched.Folders | None = None
+        self._candidates: frozenset[str] | None = None
 
     def _environment(self, site: Site, base: str, swap: bool) -> jinja2.Environment | None:
         """The last build's templates when theme and settings are the same; else compiled now and
@@ -82,7 +87,7 @@ class FastBuilder(Builder):
         files: list[Planned] = list(todo.files)
         warnings = {rel: tuple(p.warnings) for rel, p in self.cache.state.parsed.items() if p.warnings}
         self.snapshot = delta.Snapshot(site, files, self.search.pending or todo.search, keys, base, digests, stats,
-                                       env, pages, warnings=warnings)
+                                       env, pages, warnings=warnings, folders=self._folders)
         self._from_disk = False
         if self.persist:
             token = snapshot_file.save(self.cache, self.output, self.snapshot, self.model_stages, self.plan_stages,
@@ -103,7 +108,8 @@ class FastBuilder(Builder):
         self._from_disk = True
         return snap
 
-    def _fast(self, stats: delta.Stats, stamp: str, now: datetime, started: float) -> BuildResult | None:
+    def _fast(self, stats: delta.Stats, stamp: Callable[[], str], now: datetime,
+              started: float) -> BuildResult | None:
         """Rebuild after edits of news items that keep their place (bodies, summaries), from the
         last good build; None when the change needs the full path. Raises `BuildFailed` (writing
         nothing) on errors."""
@@ -115,15 +121,15 @@ class FastBuilder(Builder):
             self._from_disk = False
         return result
 
-    def _fast_from(self, snap: delta.Snapshot, stats: delta.Stats, stamp: str, now: datetime,
+    def _fast_from(self, snap: delta.Snapshot, stats: delta.Stats, stamp: Callable[[], str], now: datetime,
                    started: float) -> BuildResult | None:
-        paths = delta.changed_news(snap.stats, stats, self.source)
+        paths = delta.changed_news(snap.stats, stats, self.source, self._candidates)
         if paths is None or (snap.site.next_scheduled is not None and now >= snap.site.next_scheduled):
             return None
         if not paths:  # nothing the build reads has changed
             if self._from_disk:
                 return None  # the output differs from what the last build left: the full path mends it
-            snap.stats = stats
+            snap.stats, snap.folders = stats, self._folders
             return BuildResult(snap.pages, WriteReport(0, len(snap.files), 0), time.perf_counter() - started,
                                snap.site.problems)
         edit = self._edited(snap, paths)
@@ -158,13 +164,17 @@ class FastBuilder(Builder):
         if self.search.pending is not None and not self.search.deferred:
             search_seconds = self.search.index_pending() or 0.0  # the lock is held already
         problems = edit.site.problems
+        # With the search index still to come the record is incomplete (no stamp), and the index
+        # renames its files: neither the stamp nor the names' digest would be of use.
+        complete = self.search.pending is None
         self.cache.set_last_build(self.output, LastBuild(
-            stamp if self.search.pending is None else "", edit.site.next_scheduled, tuple(problems.items), snap.pages,
-            self._names_digest(manifest)))
+            stamp() if complete else "", edit.site.next_scheduled, tuple(problems.items), snap.pages,
+            self._names_digest(manifest) if complete else ""))
         self.last_digests = digests
         self.snapshot = dataclasses.replace(snap, site=edit.site, files=files, keys=keys, digests=digests, stats=stats,
                                             env=env, index=snap.index if edit.deps_same else None,
-                                            warnings=_merged(snap.warnings, edit.warnings))
+                                            warnings=_merged(snap.warnings, edit.warnings), folders=self._folders,
+                                            by_rel={**snap.items_by_rel(), **edit.items})
         self._save_cache(problems)
         return BuildResult(snap.pages, WriteReport(len(changed), len(files) - len(changed), 0),
                            time.perf_counter() - started, problems, len(todo), search_seconds,
@@ -183,7 +193,7 @@ class FastBuilder(Builder):
         """The edited items loaded again, and the site assembled and planned with them; None when
         one of them moved, is new, or changed what figure pages cite (the full path then)."""
         site = snap.site
-        by_rel = {i.rel: i for i in site.items}
+        by_rel = snap.items_by_rel()
         rels = {path: path.relative_to(self.source).as_posix() for path in paths}
         problems = Problems(root=self.source)
         loaded = load_some_items(paths, self.source, site.config, site.units, problems, self.cache, site.media)
@@ -219,7 +229,7 @@ class FastBuilder(Builder):
         files: list[Planned] = [e for e in planned if not isinstance(e, SearchIndex)]
         holders = {*edited, *(shown(i) for i in edited.values())}
         same, deps_same = delta.same_places(snap.files, files, snap.dependents(holders))
-        return _Edit(new_site, files, changed_names, deps_same, warnings) if same else None
+        return _Edit(new_site, files, changed_names, deps_same, warnings, edited) if same else None
 
 
 def _merged(kept: dict[str, tuple[SourceError, ...]],

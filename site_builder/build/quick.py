@@ -47,15 +47,16 @@ def package_themes() -> Path:
     return installed if installed.is_dir() else package.parent / "themes"
 
 
-def input_stats(roots: Iterable[Path]) -> Stats:
+def input_stats(roots: Iterable[Path], folders: list[str] | None = None) -> Stats:
     """Modification time, size and change time (a new permission changes it) of every file under
     `roots`, by path: what a change is seen by. A file or folder that cannot be read, a link to
     nothing and a link in a loop are listed too, under marks of their own, so a build that finds
-    one added since the last is not "nothing changed"."""
+    one added since the last is not "nothing changed". Each folder walked goes to `folders`."""
     stats: Stats = {}
     for root in dict.fromkeys(roots):
         troubles: list[Trouble] = []
-        for _, entry in walk_files(str(root), follow_links=True, troubles=troubles):
+        listed: list[str] | None = [] if folders is not None else None
+        for _, entry in walk_files(str(root), follow_links=True, troubles=troubles, folders=listed):
             try:
                 stat = entry.stat()
             except OSError:
@@ -64,12 +65,14 @@ def input_stats(roots: Iterable[Path]) -> Stats:
             stats[entry.path] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns)
         for trouble in troubles:
             stats[trouble.path] = LOOP if trouble.loop else UNREADABLE
+        if folders is not None and listed is not None:
+            folders.extend(os.path.join(str(root), rel.rstrip("/")) if rel else str(root) for rel in listed)
     return stats
 
 
-def source_stats(source: Path) -> Stats:
+def source_stats(source: Path, folders: list[str] | None = None) -> Stats:
     """The stats of every input of a build: sources, site themes beside them, the package's theme."""
-    return input_stats([source, source.resolve().parent / "themes", package_themes()])
+    return input_stats([source, source.resolve().parent / "themes", package_themes()], folders)
 
 
 def stamp_of(stats: Stats, include_drafts: bool, portable: bool) -> str:

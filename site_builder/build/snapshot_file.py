@@ -68,7 +68,7 @@ def save(cache: BuildCache, output: Path, snapshot: delta.Snapshot, model: Model
     if path is None:
         return ""
     token = secrets.token_hex(16)
-    kept = dataclasses.replace(snapshot, env=None)
+    kept = dataclasses.replace(snapshot, env=None, folders=None, by_rel=None)
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,18 +3,20 @@
 news bodies and summaries (`build.fast`) taken from the last good build it keeps in memory."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jinja2
 
 from ..base.errors import Problems
 from ..base.vietnamese import warm_up_formats
-from ..build import delta
+from ..build import delta, watched
 from ..build.builder import Progress
 from ..build.decide import Todo
 from ..build.fast import FastBuilder
 from ..build.keys import Digests
+from ..build.quick import source_stats
 from ..load.markdown_render import warm_up as markdown_warm_up
 from ..model.site import Site
 from ..write.lock import LOCK_WAIT
@@ -35,6 +37,34 @@ class LiveBuilder(FastBuilder):
                  waiting: Callable[[], None] | None = None) -> None:
         super().__init__(source, output, include_drafts, progress, jobs, use_cache, portable, lock_timeout, waiting,
                          defer_search=True)
+
+    def _input_stats(self, changed: Iterable[str | Path] | None) -> tuple[delta.Stats, bool]:
+        """From the last good build's stats and the files `changed` when that is enough
+        (`watched.stats_after`); else by walking every input, the folders recorded for the next."""
+        snap = self.snapshot
+        if changed is not None and snap is not None and snap.folders is not None:
+            seen = watched.stats_after(snap.stats, snap.folders, changed)
+            if seen is not None:
+                self._folders, self._candidates = seen.folders, seen.candidates
+                return seen.stats, True
+        listed: list[str] = []
+        started = time.time_ns()
+        stats = source_stats(self.source, listed)
+        self._folders, self._candidates = watched.records(stats, listed, started), None
+        return stats, False
+
+    def stale(self) -> bool:
+        """Whether an input differs from what the last good build read, by walking them all: what
+        `serve` asks after each edit's search index, for a change no hint named (a file saved
+        with its old time, one saved while building). Nothing stale refreshes the folders' records."""
+        snap = self.snapshot
+        if snap is None:
+            return False
+        stats, _ = self._input_stats(None)
+        if stats != snap.stats:
+            return True
+        snap.folders = self._folders
+        return False
 
     def _after_wait(self) -> None:
         if self.cache.reload_if_changed():

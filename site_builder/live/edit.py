@@ -112,7 +112,7 @@ class DeskRoutes:
         """After a save: rebuild now, so the page is live when the desk hears back; the search
         index follows on the server's loop."""
         self._site = None
-        if self.session.dev.rebuild():
+        if self.session.dev.rebuild(paths):
             from tornado.ioloop import IOLoop
             IOLoop.current().add_callback(self.session.dev.index)
 

@@ -132,9 +132,10 @@ class DevBuilder:
         self.state = state
         self.reporter = reporter
 
-    def rebuild(self) -> bool:
+    def rebuild(self, changed: Iterable[str | Path] | None = None) -> bool:
+        """Build after a change (`changed`: the files seen changed, when known); False if it failed."""
         try:
-            result = self.builder.build()
+            result = self.builder.build(changed=changed)
         except SiteBuilderError as error:
             self.reporter.failed(error)
             if isinstance(error, BuildFailed):  # shown on top of every page until fixed
@@ -159,10 +160,16 @@ class DevBuilder:
         return True
 
     def index(self) -> None:
-        try:
-            self.builder.index_search()
-        except BuildFailed as failed:
-            self.reporter.failed(failed)
+        """The search index of the last rebuild; then every input is walked, and a change that the
+        rebuild's hint did not name is built (and indexed) now."""
+        for again in (False, True):
+            try:
+                self.builder.index_search()
+            except BuildFailed as failed:
+                self.reporter.failed(failed)
+                return
+            if again or not self.builder.stale() or not self.rebuild():
+                return
 
 
 def _base_path(source: Path) -> str:
@@ -248,7 +255,8 @@ def run_live(session: LiveSession, app: App, reporter: Reporting, greeting: str,
     server = QuietServer(app, plain, plain_paths)
 
     def on_change() -> None:
-        if dev.rebuild():
+        seen = server.watcher.filepath  # the one file its walk found changed first: the others at its next
+        if dev.rebuild([seen] if isinstance(seen, str) else None):
             IOLoop.current().add_callback(dev.index)
 
     source = dev.builder.source
