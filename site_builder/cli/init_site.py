@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..base.oserrors import reason
-from .report import EXIT_CONTENT, EXIT_USAGE, Reporter
+from .report import EXIT_CONTENT, Reporter
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,19 +22,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace, report: Reporter) -> int:
-    from ..scaffold.new_site import InitRefused, create_site
-    from ..scaffold.unit_file import ImportRefused
+    from ..scaffold.new_site import create_site
 
     folder: Path = args.folder
-    try:
+    try:  # a refusal (`InitRefused`, `ImportRefused`) is a SiteBuilderError: main prints it
         created = create_site(folder, args.province, datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")))
-    except InitRefused as refused:
-        report.say(str(refused))
-        return EXIT_USAGE
-    except ImportRefused as refused:
-        for line in refused.lines:
-            report.say(line)
-        return EXIT_USAGE
     except OSError as exc:
         report.say(f"{folder}: Lỗi: không tạo được trang mới ({reason(exc)}).\n"
                    "    Hãy kiểm tra quyền ghi và chỗ trống trên đĩa, rồi chạy lại; chưa có gì được tạo.")

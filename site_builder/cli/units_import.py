@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..base.oserrors import reason
-from .report import EXIT_CONTENT, EXIT_USAGE, Reporter
+from .report import EXIT_CONTENT, Reporter
 
 if TYPE_CHECKING:  # the import itself loads YAML and the official data: only when run
     from ..scaffold.unit_file import Imported
@@ -32,18 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def run(args: argparse.Namespace, report: Reporter) -> int:
     """Import, say what changes, write unless a dry run."""
     from ..scaffold.admin_data import admin_data
-    from ..scaffold.unit_file import ImportRefused, import_units, write_atomically
+    from ..scaffold.unit_file import import_units, write_atomically
     target: Path = args.to or args.source / "units.yaml"
-    try:
+    try:  # `ImportRefused` is a SiteBuilderError: main prints it with its exit code
         result = import_units(args.province, target, admin_data())
-    except ImportRefused as refused:
-        for line in refused.lines:
-            report.say(line)
-        if refused.problems:
-            report.say("\n".join(f"{e.path}:{e.line or ''}: Lỗi: {e.message}" + (f"\n    {e.hint}" if e.hint else "")
-                                 for e in refused.problems))
-            report.say(f"Chưa nhập gì: hãy sửa {target} rồi chạy lại.")
-        return EXIT_USAGE if refused.lines else EXIT_CONTENT
     except OSError as exc:
         report.say(f"{target}: Lỗi: không đọc được tệp ({reason(exc)}).\n    Hãy kiểm tra đường dẫn và quyền đọc.")
         return EXIT_CONTENT

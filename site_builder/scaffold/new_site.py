@@ -14,6 +14,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from ..base.errors import SiteBuilderError
 from ..base.vietnamese import format_date_vi
 from .admin_data import admin_data
 from .unit_file import Imported, import_units
@@ -32,8 +33,10 @@ FILES = {
 WELCOME = "ra-mat-trang-ban-tin.md"
 
 
-class InitRefused(Exception):
-    """Why no site was made, in Vietnamese (a message and what to do)."""
+class InitRefused(SiteBuilderError):
+    """The folder for the new site already holds something (exit 2); nothing was made."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,9 @@ def create_site(folder: Path, typed: list[str], now: datetime) -> Created:
     """Make the site in `folder` (absent or empty); raises `InitRefused` or
     `unit_file.ImportRefused` with the reasons, leaving nothing behind."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise InitRefused(f"{folder}: Lỗi: thư mục đã có nội dung; chưa tạo gì.\n"
-                          "    Hãy chọn một thư mục mới hoặc thư mục trống, ví dụ: site-builder init ban-tin-moi "
-                          '--province "Yên Bái".')
+        raise InitRefused("thư mục đã có nội dung; chưa tạo gì.",
+                          'Hãy chọn một thư mục mới hoặc thư mục trống, ví dụ: site-builder init ban-tin-moi '
+                          '--province "Yên Bái".', str(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:

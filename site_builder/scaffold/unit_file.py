@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.errors import Problems, SourceError
+from ..base.errors import Problems, SiteBuilderError, SourceError
 from ..load.units import load_units
 from .admin_data import AdminData, admin_data
 from .unit_import import Chosen, choose, imported_tree, near_provinces
@@ -43,13 +43,22 @@ class Imported:
                                             f"{target} (hiện tại)", f"{target} (sau khi nhập)"))
 
 
-class ImportRefused(Exception):
-    """Why nothing can be imported: problems of the existing file, or provinces not found."""
+class ImportRefused(SiteBuilderError):
+    """Why nothing was imported: provinces not found (exit 2), or problems of the existing file,
+    each with its line (exit 1); nothing was written."""
 
-    def __init__(self, problems: list[SourceError] | None = None, lines: list[str] | None = None) -> None:
-        super().__init__("import refused")
+    def __init__(self, problems: list[SourceError] | None = None, lines: list[str] | None = None,
+                 target: Path | None = None) -> None:
+        super().__init__("chưa nhập danh sách đơn vị")
         self.problems = problems or []
-        self.lines = lines or []
+        self.said = lines or []
+        self.target = target
+        self.exit_code = 2 if self.said else 1
+
+    def lines(self) -> list[str]:
+        if self.said:
+            return list(self.said)
+        return [e.format() for e in self.problems] + [f"Chưa nhập gì: hãy sửa {self.target} rồi chạy lại."]
 
 
 def _load(text: str, shown_as: Path) -> tuple[list[SourceError], list[Entry]]:
@@ -81,7 +90,7 @@ def import_units(typed: list[str], target: Path, data: AdminData | None = None) 
     if before.strip():
         errors, existing = _load(before, target)
         if errors:
-            raise ImportRefused(problems=errors)
+            raise ImportRefused(problems=errors, target=target)
         header = "".join(_leading_comments(before))
     merged = merge(existing, imported_tree(data, chosen))
     after = render(merged.roots, header)
@@ -89,7 +98,7 @@ def import_units(typed: list[str], target: Path, data: AdminData | None = None) 
         merged.notes.append("các dòng chú thích (#) giữa tệp không được giữ lại; chỉ giữ phần chú thích ở đầu tệp.")
     errors, _ = _load(after, target)
     if errors:  # never written: the loader has the last word on what a build will read
-        raise ImportRefused(problems=errors)
+        raise ImportRefused(problems=errors, target=target)
     return Imported(before, after, chosen, merged.added, tuple(merged.changed), tuple(merged.notes),
                     tuple(merged.province_ids))
 
