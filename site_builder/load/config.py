@@ -206,7 +206,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
                 problems.warn(path, org_data.line_of(key), f'mục "organisation.{key}" không được dùng.',
                               "Hãy kiểm tra chính tả tên mục.")
     known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation",
-             "iframe_hosts", "editor"}
+             "iframe_hosts", "editor", "deploy"}  # deploy: read by `site-builder deploy` (load.deploy_settings)
     for key in data:
         if key not in known:
             problems.warn(path, data.line_of(key), f'mục "{key}" không được dùng.',
