@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
+from . import deploy_cmd
 from .argparse_vi import Parser, vietnamese
 from .interrupt import say_stopped, stop_here_only
 from .report import ProgressLine, Reporter
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                                               '"dong cuong".')
     source(ul)
     ul.add_argument("query", nargs="*", metavar="TỪ_KHÓA", help="một phần tên hay mã đơn vị, có dấu hoặc không dấu")
+    deploy_cmd.register(sub)
     return parser
 
 
@@ -144,6 +146,8 @@ def _run(args: argparse.Namespace) -> int:
         return _edit(args)
     if args.command == "units":
         return _units_list(args)
+    if args.command == "deploy":
+        return deploy_cmd.run(args, REPORT)
     return _new(args)
 
 
