@@ -77,7 +77,7 @@ def _target(name: str, entry: object, line: int, path: Path, source: Path, probl
     def need(key: str) -> str:
         value = _text(entry, key)
         if not value:
-            problems.error(path, entry.line_of(key), f'deploy.{name} thiếu "{key}".',
+            problems.error(path, entry.line_of(key) if key in entry else line, f'deploy.{name} thiếu "{key}".',
                            f'Hãy thêm dòng "{key}: ..." vào deploy.{name}.')
         return value
 

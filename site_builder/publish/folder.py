@@ -44,6 +44,7 @@ class FolderRemote:
         self.root, self.site = target.path, site
         self.where = f"thư mục {target.path}"
         self.extra: dict[str, bytes] = {}
+        self.whole = False
 
     def state(self) -> RemoteState:
         if self.root.exists() and not self.root.is_dir():
@@ -112,6 +113,7 @@ class ZipRemote:
         self.path, self.site = target.path, site
         self.where = f"tệp {target.path}"
         self.extra: dict[str, bytes] = {}
+        self.whole = True
         self._manifest = b""
 
     def state(self) -> RemoteState:

@@ -29,6 +29,7 @@ class GitRemote:
         self.repo = scratch / "git"
         self.where = f"nhánh {target.branch} của {target.repo}"
         self.extra: dict[str, bytes] = {".nojekyll": b""}
+        self.whole = True
         self.parent = ""
         self._manifest = b""
 

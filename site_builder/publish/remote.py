@@ -13,6 +13,7 @@ class Remote(Protocol):
 
     where: str
     extra: dict[str, bytes]
+    whole: bool  # the site is written at once by `finish` (a zip, a commit), not file by file
 
     def state(self) -> RemoteState: ...
 

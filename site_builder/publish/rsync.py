@@ -36,6 +36,7 @@ class RsyncRemote:
         self.destination = f"{target.host}:{path}" if target.host else path
         self.where = self.destination
         self.extra: dict[str, bytes] = {}
+        self.whole = False
 
     def _command(self, *args: str) -> list[str]:
         command = ["rsync", "--protect-args"]

@@ -64,11 +64,13 @@ def deploy(output: Path, target: Target, source: Path, cache_folder: Path | None
             check_delete_limit(plan, remote.where)
         for number, phase in enumerate(plan.phases):
             remote.upload(phase)
-            if progress is not None:
+            if progress is not None and not remote.whole:
                 progress(f"tải lên, đợt {number + 1}/{len(plan.phases)}", len(phase))
         remote.put_manifest(plan.manifest)
         remote.delete(plan.deletions)
-        if progress is not None and plan.deletions:
+        if progress is not None and plan.deletions and not remote.whole:
             progress("xóa", len(plan.deletions))
+        if progress is not None and remote.whole:
+            progress("ghi toàn bộ trang", len(site.files))
         remote.finish()
     return Deployed(plan, remote.where, dry_run)

@@ -41,8 +41,9 @@ class S3Remote:
     def __init__(self, target: S3Target, site: BuiltSite) -> None:
         self.target, self.site = target, site
         self.prefix = target.prefix + "/" if target.prefix else ""
-        self.where = f"s3://{target.bucket}/{self.prefix}" + (f" ({target.endpoint})" if target.endpoint else "")
+        self.where = f"s3://{target.bucket}/{self.prefix}" + (f" tại {target.endpoint}" if target.endpoint else "")
         self.extra: dict[str, bytes] = {}
+        self.whole = False
         self.client = self._client()
 
     def _client(self) -> Any:
