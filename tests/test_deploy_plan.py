@@ -126,3 +126,24 @@ def test_a_wrong_deploy_block_is_an_error_at_its_line(tmp_path: Path, block: str
     error = problems.errors[0]
     assert (error.line, message in error.message) == (line, True), error.format()
     assert error.hint
+
+
+def test_without_boto3_the_message_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from site_builder.publish import s3
+    from site_builder.publish.built import BuiltSite
+    from site_builder.publish.errors import DeployFailed
+
+    real = importlib.import_module
+
+    def without_boto3(name: str, package: str | None = None) -> object:
+        if name == "boto3":
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(s3.importlib, "import_module", without_boto3)
+    with pytest.raises(DeployFailed) as refused:
+        s3.S3Remote(S3Target("a", "ban-tin"), BuiltSite(Path("."), {}))
+    assert refused.value.lines() == ["Lỗi: chưa cài thư viện boto3 để đưa trang lên máy chủ S3.",
+                                     "    Hãy cài: pip install 'site-builder[deploy]' (hoặc pip install boto3), rồi chạy lại."]

@@ -94,7 +94,8 @@ class S3Remote:
         with self._said():
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.target.bucket, Prefix=self.prefix)
             for page in pages:
-                listing.update(item["Key"][len(self.prefix):] for item in page.get("Contents", ()))
+                listing.update(item["Key"][len(self.prefix):] for item in page.get("Contents", ())
+                               if not item["Key"].endswith("/"))  # a provider's folder marker, not a file
             listing.discard(MANIFEST)
             try:
                 body = self.client.get_object(Bucket=self.target.bucket, Key=self.prefix + MANIFEST)["Body"].read()
