@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,6 +20,7 @@ from .errors import DeployFailed
 from .plan import RemoteState, decode_manifest
 
 BIG = 64 * 1024 * 1024  # above this a file goes up in parts (boto3's managed transfer)
+WORKERS = 8  # requests in flight within one phase: a round trip to the provider each, not CPU
 KEYS = ("Chưa có khóa truy cập S3. Hãy đặt biến môi trường AWS_ACCESS_KEY_ID và AWS_SECRET_ACCESS_KEY "
         "(không ghi khóa vào site.yaml), hoặc ghi profile: TÊN trong mục deploy để dùng hồ sơ trong ~/.aws/credentials.")
 _CODES = {
@@ -122,9 +124,15 @@ class S3Remote:
             self.client.put_object(Bucket=self.target.bucket, Key=key, Body=body, ContentType=kind, CacheControl=cache)
 
     def upload(self, rels: Sequence[str]) -> None:
+        """One phase's files, `WORKERS` at a time (a boto3 client is shared by threads); the phase
+        ends only when all are up, and the first failure or Ctrl-C cancels what has not started."""
         with self._said():
-            for rel in rels:
-                self.put_one(rel)
+            pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="s3")
+            try:
+                for done in as_completed([pool.submit(self.put_one, rel) for rel in rels]):
+                    done.result()
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def put_manifest(self, data: bytes) -> None:
         with self._said():
