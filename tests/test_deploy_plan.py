@@ -91,6 +91,9 @@ deploy:
   gh:
     kind: git
     repo: git@example.vn:a/b.git
+  ban-sao:
+    kind: rsync
+    path: sao-luu
 """
 
 
@@ -103,7 +106,8 @@ def test_the_deploy_block_is_read_into_typed_targets(tmp_path: Path) -> None:
         FolderTarget("usb", tmp_path / "usb" / "ban-tin", 3),
         S3Target("may-chu", "ban-tin", "https://s3.example.vn", "trang", "", "", 6),
         RsyncTarget("web", "/var/www", "deploy@example.vn", 2222, "", ("-o", "BatchMode=yes"), 11),
-        GitTarget("gh", "git@example.vn:a/b.git", "gh-pages", 17))
+        GitTarget("gh", "git@example.vn:a/b.git", "gh-pages", 17),
+        RsyncTarget("ban-sao", str(tmp_path / "sao-luu"), line=20))
     assert not problems.items
 
 

@@ -86,7 +86,9 @@ def _target(name: str, entry: object, line: int, path: Path, source: Path, probl
         folder = need("path")
         target = FolderTarget(name, _local(folder, source), line)
     elif kind == "rsync":
-        target = RsyncTarget(name, need("path"), _text(entry, "host"), _port(entry, name, path, problems),
+        host, folder = _text(entry, "host"), need("path")
+        local = str(_local(folder, source)) if folder and not host else folder  # a folder of this machine
+        target = RsyncTarget(name, local, host, _port(entry, name, path, problems),
                              _text(entry, "identity_file"), _options(entry, name, path, problems), line)
     elif kind == "s3":
         target = S3Target(name, need("bucket"), _text(entry, "endpoint"), _text(entry, "prefix").strip("/"),
