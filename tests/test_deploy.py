@@ -325,3 +325,18 @@ def test_a_git_branch_gets_one_commit_per_deploy(site: tuple[Path, Path], tmp_pa
     tree = set(git("ls-tree", "-r", "--name-only", "gh-pages").split("\n")) - {""}
     assert tree == local_files(gone) | {MANIFEST, ".nojekyll"}
     assert git("show", "gh-pages:index.html") == (gone / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_killed_folder_deploy_leaves_only_temporaries_the_next_removes(site: tuple[Path, Path], tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    source, output = site
+    remote = tmp_path / "usb"
+    targets(source, f"  usb:\n    kind: folder\n    path: {remote}\n")
+    assert deploy(source, output, capsys)[0] == 0
+    (remote / ".tmp-abc").write_bytes(b"nua chung")  # what a kill between a write and its rename leaves
+    (remote / "static" / ".tmp-def").write_bytes(b"nua chung")
+    code, out, _ = deploy(source, output, capsys, "--dry-run")
+    assert sorted(out.splitlines()) == ["Xóa: .tmp-abc", "Xóa: static/.tmp-def"]
+    code, _, err = deploy(source, output, capsys)
+    assert "tải lên 0 tệp, xóa 2 tệp" in err
+    assert local_files(remote) == local_files(output) | {MANIFEST}

@@ -53,8 +53,8 @@ class FolderRemote:
         try:
             manifest_file = self.root / MANIFEST
             manifest = decode_manifest(manifest_file.read_bytes()) if manifest_file.is_file() else None
-            listing = frozenset(rel for rel, _ in walk_files(str(self.root), follow_links=False)
-                                if rel != MANIFEST and not rel.rsplit("/", 1)[-1].startswith(TEMPORARY))
+            # a killed deploy's `.tmp-` files are listed too: not in the site, so deleted at the end
+            listing = frozenset(rel for rel, _ in walk_files(str(self.root), follow_links=False) if rel != MANIFEST)
         except OSError as exc:
             raise _failed(exc, self.root) from exc
         return RemoteState(manifest, listing)
