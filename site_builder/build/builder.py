@@ -178,7 +178,8 @@ class Builder:
         search = self.search.take(todo.search, todo.swap)
         env = self._environment(site, base, todo.swap)
         reuse = Reuse(self.cache, keys)
-        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse)
+        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse,
+                                          self.include_drafts)
                               if todo.swap else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
         written = strategy.write(site, todo, search, problems, env, manifest, existing)
         reuse.keep(self.output, _written_paths(written, todo.swap, manifest, existing), written.digests, written.bundle)
