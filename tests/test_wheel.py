@@ -1,6 +1,6 @@
 """`pip install .` (not editable) and a built wheel work: the default theme ships inside the
 package, and the sample site builds from a wheel installed in a fresh venv, run from a folder
-with no checkout beside it."""
+with no checkout beside it; so does a site made there by `init`."""
 from __future__ import annotations
 
 import shutil
@@ -72,6 +72,16 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
     verified = subprocess.run([str(venv / "bin" / "python"), "-m", "site_builder.cli.decap_bundle", "verify"],
                               cwd=site, capture_output=True, text=True, timeout=60)
     assert verified.returncode == 0 and "khớp với MANIFEST.json" in verified.stderr, verified.stderr
+
+    # a new site from the installed copy: its templates ship in the wheel, and it builds at once
+    made = subprocess.run([str(venv / "bin" / "site-builder"), "init", "moi", "--province", "Cao Bằng"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0 and "Đã tạo trang mới" in made.stderr, made.stderr
+    built = subprocess.run([str(venv / "bin" / "site-builder"), "build"], cwd=tmp_path / "moi", capture_output=True,
+                           text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "moi/output/don-vi/tinh-cao-bang-2025/index.html").is_file()
+    assert "site-builder==" in (tmp_path / "moi/.gitlab-ci.yml").read_text("utf-8")
 
     # the command ran the installed copy, not this checkout
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render.environment as r; print(r.PACKAGE_THEMES)"],

@@ -13,15 +13,14 @@ from pathlib import Path
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from . import deploy_cmd
+from . import deploy_cmd, init_site, units_import
 from .argparse_vi import Parser, vietnamese
 from .interrupt import say_stopped, stop_here_only
-from .report import ProgressLine, Reporter
+from .report import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ProgressLine, Reporter
 
 # The rest of the pipeline is imported by the commands that use it: a build that finds nothing
 # to do (`build.quick`) never loads Markdown, Jinja2, Babel, YAML or Pagefind.
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 REPORT = Reporter()  # the one voice of every command: nothing else in the package prints
 _SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _RIGHTS = (errno.EACCES, errno.EPERM, errno.EROFS)
@@ -93,13 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("file", type=Path, metavar="TỆP", help="tệp cần chuyển")
     f.add_argument("--dry-run", action="store_true", help="chỉ hiện thay đổi, không ghi tệp")
 
-    u = sub.add_parser("units", help="tra cứu đơn vị trong units.yaml", description="Tra cứu đơn vị trong units.yaml.")
+    u = sub.add_parser("units", help="tra cứu đơn vị trong units.yaml, nhập danh sách đơn vị chính thức",
+                       description="Tra cứu đơn vị trong units.yaml, hoặc nhập danh sách đơn vị từ danh mục chính thức.")
     unit_commands = u.add_subparsers(dest="units_command", required=True, title="Lệnh", metavar="LỆNH")
     ul = unit_commands.add_parser("list", help="liệt kê mã đơn vị, tên, đơn vị cấp trên, hiệu lực và đơn vị kế thừa",
                                   description="Liệt kê đơn vị; gõ tên không dấu để lọc, ví dụ: site-builder units list "
                                               '"dong cuong".')
     source(ul)
     ul.add_argument("query", nargs="*", metavar="TỪ_KHÓA", help="một phần tên hay mã đơn vị, có dấu hoặc không dấu")
+    units_import.register(unit_commands)
+    init_site.register(sub)
     deploy_cmd.register(sub)
     return parser
 
@@ -128,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return init_site.run(args, REPORT)
+    if args.command == "units" and args.units_command == "import":
+        return units_import.run(args, REPORT)  # writes a units.yaml: the source folder may not exist yet
     if args.command == "fix-encoding":
         from .fix_encoding import fix_encoding
         return fix_encoding(args.file, args.dry_run, REPORT)  # EncodingFailed: exit 1, in main

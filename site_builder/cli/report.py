@@ -6,7 +6,10 @@ from typing import TextIO
 
 from ..base.errors import Problems, SiteBuilderError, build_lines, listing, unique
 
-__all__ = ["ProgressLine", "Reporter", "print_list", "print_problems", "unique"]
+__all__ = ["EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "ProgressLine", "Reporter", "print_list", "print_problems", "unique"]
+
+# Exit codes: done; a problem in the sources (or a file that could not be read or written); a wrong command line.
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def print_list(problems: Problems, stream: TextIO | None = None) -> None:

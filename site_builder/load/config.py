@@ -67,6 +67,7 @@ class SiteConfig:
 
 
 _REQUIRED_ORG = ("name", "governing_body", "address", "phone", "email", "responsible")
+PLACEHOLDER = "[Cần điền"  # how `init` marks what the site owner must still write: a warning until written
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
@@ -205,6 +206,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
             if key not in _REQUIRED_ORG + ("licence",):
                 problems.warn(path, org_data.line_of(key), f'mục "organisation.{key}" không được dùng.',
                               "Hãy kiểm tra chính tả tên mục.")
+    _unfilled(data, path, problems)
     known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation",
              "iframe_hosts", "editor", "deploy"}  # deploy: read by `site-builder deploy` (load.deploy_settings)
     for key in data:
@@ -220,3 +222,22 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
         organisation=Organisation(**org_fields), iframe_hosts=iframe_hosts,
         root_unit_line=data.line_of("root_unit"), editor=editor,
     )
+
+
+def _unfilled(data: LineDict, path: Path, problems: Problems) -> None:
+    """Warn of what `init` left for the owner to write (a "[Cần điền: …]" value, an address on
+    the reserved .example domain): `check --strict` then lists what is still to fill in."""
+    org = data.get("organisation")
+    fields = [(data, key, key) for key in ("title", "description")]
+    if isinstance(org, LineDict):
+        fields += [(org, key, f"organisation.{key}") for key in (*_REQUIRED_ORG, "licence")]
+    for where, key, label in fields:
+        value = where.get(key)
+        if isinstance(value, str) and value.strip().startswith(PLACEHOLDER):
+            problems.warn(path, where.line_of(key), f'mục "{label}" chưa điền: {value.strip()}',
+                          "Hãy thay bằng thông tin thật của cơ quan: chân trang của mọi trang hiện mục này "
+                          "(Nghị định 42/2022/NĐ-CP).")
+    base_url = data.get("base_url")
+    if isinstance(base_url, str) and (urlsplit(base_url).hostname or "").endswith(".example"):
+        problems.warn(path, data.line_of("base_url"), f'base_url "{base_url}" vẫn là địa chỉ mẫu.',
+                      "Hãy ghi địa chỉ thật của trang, ví dụ https://mattran.laocai.gov.vn/ban-tin/.")
