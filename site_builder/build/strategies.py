@@ -54,14 +54,15 @@ class StagingSwap:
     """Everything into a staging folder (unchanged files hard-linked), swapped in at once."""
 
     def __init__(self, output: Path, cache: BuildCache, search: SearchStage, jobs: int, tick: Progress,
-                 reuse: Reuse | None = None) -> None:
+                 reuse: Reuse | None = None, drafts: bool = False) -> None:
         self.output, self.cache, self.search, self.jobs, self.tick = output, cache, search, jobs, tick
+        self.drafts = drafts  # written into the output's marker with the swap
         self.reuse = reuse  # files and parts of the index made before, from the cache's store
 
     def write(self, site: Site, todo: Todo, search: SearchIndex | None, problems: Problems,
               env: jinja2.Environment | None, manifest: Manifest, existing: set[str]) -> Written:
         assert env is not None, "a swap renders in forked workers with the environment compiled before"
-        writer = OutputWriter(self.output)
+        writer = OutputWriter(self.output, self.drafts)
         digests: dict[str, str] = {}
         bundle: dict[str, str] | None = None
         try:

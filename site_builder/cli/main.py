@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..base.errors import BuildFailed, Problems, SiteBuilderError, unique
 from ..base.oserrors import reason
-from . import init_site, units_import
+from . import deploy_cmd, init_site, units_import
 from .argparse_vi import Parser, vietnamese
 from .interrupt import say_stopped, stop_here_only
 from .report import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ProgressLine, Reporter
@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     ul.add_argument("query", nargs="*", metavar="TỪ_KHÓA", help="một phần tên hay mã đơn vị, có dấu hoặc không dấu")
     units_import.register(unit_commands)
     init_site.register(sub)
+    deploy_cmd.register(sub)
     return parser
 
 
@@ -151,6 +152,8 @@ def _run(args: argparse.Namespace) -> int:
         return _edit(args)
     if args.command == "units":
         return _units_list(args)
+    if args.command == "deploy":
+        return deploy_cmd.run(args, REPORT)
     return _new(args)
 
 

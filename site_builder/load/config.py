@@ -208,7 +208,7 @@ def load_config(source: Path, problems: Problems) -> SiteConfig | None:
                               "Hãy kiểm tra chính tả tên mục.")
     _unfilled(data, path, problems)
     known = {"title", "description", "base_url", "timezone", "root_unit", "per_page", "theme", "organisation",
-             "iframe_hosts", "editor"}
+             "iframe_hosts", "editor", "deploy"}  # deploy: read by `site-builder deploy` (load.deploy_settings)
     for key in data:
         if key not in known:
             problems.warn(path, data.line_of(key), f'mục "{key}" không được dùng.',

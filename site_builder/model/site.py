@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..base.cache import BuildCache, digest_bytes
+from ..base.build_status import source_digest
+from ..base.cache import BuildCache
 from ..base.errors import BuildFailed, Problems
 from ..base.vietnamese import slugify, sort_key
 from ..load.config import SiteConfig, load_config
@@ -175,7 +176,7 @@ def _digest_of(path: Path, cache: BuildCache | None) -> bytes:
     its candidate text, through the cache (the desk's knows it), even before it exists on disk."""
     if cache is not None and (path.is_file() or overlay_has(path)):
         return cache.digest(path).encode()
-    return digest_bytes(path.read_bytes()).encode() if path.is_file() else b"-"
+    return source_digest(path).encode() if path.is_file() else b"-"
 
 
 def _units(source: Path, problems: Problems, cache: BuildCache | None,

@@ -15,6 +15,10 @@ from ..base.errors import SiteBuilderError
 MARKER = ".site-builder-output"
 TEMPORARY = ".tmp-"  # files of an in-place write a kill left behind; the next build removes them
 MARKER_TEXT = "Thư mục này do site-builder tạo ra; mỗi lần xây dựng sẽ thay toàn bộ nội dung.\n"
+# The marker's second line: what the last good build into the folder was (read by `deploy`). A
+# marker without it (a build cut short right after its swap, or an older site-builder) is unknown.
+BUILT = "Lần xây dựng gần nhất: hoàn tất, có thể đưa lên máy chủ.\n"
+BUILT_DRAFTS = "Lần xây dựng gần nhất: có cả bài nháp (--drafts), chỉ để xem trước, không đưa lên máy chủ.\n"
 
 
 class UnsafePath(ValueError):
@@ -67,3 +71,26 @@ def linked_out(root: Path, rel: str) -> UnsafeOutput:
     return UnsafeOutput(f"thư mục kết quả {root} có liên kết (symlink) trỏ ra ngoài nó, trên đường dẫn {rel}.",
                         "Hãy xóa liên kết đó (hoặc xóa cả thư mục kết quả) rồi xây dựng lại.")
 
+
+
+def marker_text(drafts: bool) -> str:
+    """The marker of a finished build, with or without drafts."""
+    return MARKER_TEXT + (BUILT_DRAFTS if drafts else BUILT)
+
+
+def read_marker(output: Path) -> str | None:
+    """The marker's text; None when the folder has none (it is not site-builder's)."""
+    try:
+        return (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def mark_built(output: Path, drafts: bool) -> None:
+    """Write into the marker what the build just finished was (only when it says otherwise)."""
+    text = marker_text(drafts)
+    if not output.is_dir() or read_marker(output) == text:
+        return
+    temporary = output / (TEMPORARY + MARKER)
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, output / MARKER)

@@ -17,14 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..base.streams import same_content
-from .output import MARKER, MARKER_TEXT, TEMPORARY, WriteReport, safe_relative, within
+from .output import MARKER, TEMPORARY, WriteReport, marker_text, safe_relative, within
 
 
 class OutputWriter:
-    """Collects the files of one build in staging, then swaps them in at once."""
+    """Collects the files of one build in staging, then swaps them in at once; its marker says
+    which build it is (`drafts`), so a kill after the swap leaves a marker that tells the truth."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, drafts: bool = False) -> None:
         self.output = output.resolve()
+        self.drafts = drafts
         self.staging = self.output.parent / f".{self.output.name}.staging"
         self.old = self.output.parent / f".{self.output.name}.old"
         self.written = 0
@@ -35,7 +37,7 @@ class OutputWriter:
         self._recover()
         remove(self.staging)  # left by a killed build: a folder, or anything else under its name
         self.staging.mkdir(parents=True)
-        (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        (self.staging / MARKER).write_text(marker_text(self.drafts), encoding="utf-8")
 
     def _recover(self) -> None:
         """Finish a swap that a killed build left half done."""
