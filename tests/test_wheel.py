@@ -81,7 +81,7 @@ def test_sample_builds_from_an_installed_wheel(tmp_path: Path) -> None:
                            text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "moi/output/don-vi/tinh-cao-bang-2025/index.html").is_file()
-    assert "site-builder==" in (tmp_path / "moi/.gitlab-ci.yml").read_text("utf-8")
+    assert "site-builder[deploy]==" in (tmp_path / "moi/.gitlab-ci.yml").read_text("utf-8")
 
     # the command ran the installed copy, not this checkout
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import site_builder.render.environment as r; print(r.PACKAGE_THEMES)"],

@@ -7,11 +7,12 @@ after (`search_stage`). `serve`'s builder (`live.builder.LiveBuilder`) adds a fa
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +51,25 @@ from .strategies import StagingSwap, Strategy, WriteInPlace, Written
 
 Progress = Callable[[int, int], None]
 __all__ = ["Builder", "BuildResult", "build", "check", "default_jobs"]
+
+
+def _base_key(site: Site, include_drafts: bool, portable: bool) -> str:
+    """What every page's key shares: the code, the theme, whether there are figures, the build's kind."""
+    base = f"{code_version()}|{theme_digest(site)}|{bool(site.records)}|{include_drafts}"
+    return base + "|portable" if portable else base  # kept out otherwise: a normal build's keys stay as they were
+
+
+@contextlib.contextmanager
+def _noted(builder: Builder) -> Iterator[None]:
+    """What `deploy` reads of a build: a finished one says so in the output's marker (with or
+    without drafts); a failed one leaves a note beside the cache until the next good build."""
+    try:
+        yield
+        mark_built(builder.output, builder.include_drafts)
+    except (BuildFailed, OSError):
+        note_failure(builder.cache.folder, builder.output)
+        raise
+    clear_failure(builder.cache.folder, builder.output)
 
 
 def default_jobs() -> int:
@@ -138,14 +158,8 @@ class Builder:
             check_output(self.output, self.source)  # before the lock, whose file must not land in the sources
             with output_lock(self.output, self.lock_timeout, self.waiting):
                 self._after_wait()
-                try:
-                    result = self._build(now, changed)
-                    mark_built(self.output, self.include_drafts)  # what `deploy` reads of this build
-                except (BuildFailed, OSError):
-                    note_failure(self.cache.folder, self.output)
-                    raise
-                clear_failure(self.cache.folder, self.output)
-                return result
+                with _noted(self):
+                    return self._build(now, changed)
         except OSError as exc:
             raise BuildFailed(system_problem(self.source, self.output, exc)) from exc
 
@@ -178,9 +192,7 @@ class Builder:
         check_output(self.output, self.source)
 
         digests = Digests(self.source, self.cache, pseudo_digests(site), self.last_digests)
-        base = f"{code_version()}|{theme_digest(site)}|{bool(site.records)}|{self.include_drafts}"
-        if self.portable:  # kept out of the key otherwise: a normal build's keys stay as they were
-            base += "|portable"
+        base = _base_key(site, self.include_drafts, self.portable)
         keys = {e.path: key(e, base, digests) for e in planned}
         manifest = self.cache.manifest(self.output)
         existing = existing_files(self.output)

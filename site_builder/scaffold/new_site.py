@@ -47,11 +47,11 @@ class Created:
 
 
 def package_spec() -> str:
-    """What a CI job installs to get this very version."""
+    """What a CI job installs to get this very version, with what `deploy` needs for S3 (boto3)."""
     try:
-        return f"site-builder=={version('site-builder')}"
+        return f"site-builder[deploy]=={version('site-builder')}"
     except PackageNotFoundError:  # running from a checkout that was never installed
-        return "site-builder"
+        return "site-builder[deploy]"
 
 
 def create_site(folder: Path, typed: list[str], now: datetime) -> Created:
