@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import NOW, tree_bytes
 
-import site_builder.base.cache as cache_module
+import site_builder.base.build_status as digests_module  # where the cache digests a source (site.yaml without deploy:)
 from site_builder.base.errors import BuildFailed
 from site_builder.build.builder import Builder, check
 
@@ -129,12 +129,12 @@ def test_a_file_made_unreadable_after_a_build_is_noticed(sample_site: Path, tmp_
     Builder(sample_site, out, jobs=1).build(NOW)
     item = sorted((sample_site / "news/2018").glob("*.md"))[0]
     item.chmod(0o000)
-    real, real_digest = Path.read_bytes, cache_module.digest_file  # as root, chmod alone refuses nothing
+    real, real_digest = Path.read_bytes, digests_module.digest_file  # as root, chmod alone refuses nothing
 
     def denied(path: Path) -> PermissionError:
         return PermissionError(errno.EACCES, "Permission denied", str(path))
     monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(denied(self)) if self == item else real(self))
-    monkeypatch.setattr(cache_module, "digest_file",
+    monkeypatch.setattr(digests_module, "digest_file",
                         lambda path: (_ for _ in ()).throw(denied(path)) if path == item else real_digest(path))
     with pytest.raises(BuildFailed) as failed:
         Builder(sample_site, out, jobs=1).build(NOW)
