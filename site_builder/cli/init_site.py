@@ -8,17 +8,18 @@ from zoneinfo import ZoneInfo
 
 from ..base.oserrors import reason
 from .report import EXIT_CONTENT, Reporter
+from .units_import import add_province
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The `init` command and its options."""
     p = commands.add_parser(
         "init", help="tạo trang mới cho một tỉnh, sẵn sàng xây dựng",
         description="Tạo trang mới: site.yaml (mục cơ quan để điền), danh sách đơn vị từ danh mục chính thức, "
                     "danh mục chỉ tiêu chuẩn, bài chào mừng, trang Giới thiệu và Liên hệ, .gitignore và quy trình "
                     "CI cho GitHub, GitLab.")
     p.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục của trang mới (chưa có hoặc đang trống)")
-    p.add_argument("--province", action="append", required=True, metavar="TỈNH",
-                   help='tên tỉnh, thành phố (có dấu hoặc không dấu) hoặc mã tỉnh, ví dụ "Yên Bái"; có thể ghi nhiều lần')
+    add_province(p)
 
 
 def run(args: argparse.Namespace, report: Reporter) -> int:

@@ -13,6 +13,13 @@ if TYPE_CHECKING:  # the import itself loads YAML and the official data: only wh
     from ..scaffold.unit_file import Imported
 
 
+def add_province(p: argparse.ArgumentParser) -> None:
+    """`--province`, as `units import` and `init` take it."""
+    p.add_argument("--province", action="append", required=True, metavar="TỈNH",
+                   help='tên tỉnh, thành phố (có dấu hoặc không dấu) hoặc mã tỉnh, ví dụ "Yên Bái"; '
+                        "có thể ghi nhiều lần")
+
+
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The `units import` command and its options."""
     p = commands.add_parser(
@@ -20,9 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Nhập danh sách đơn vị từ danh mục chính thức (gói vietnamadminunits): tỉnh, huyện, xã "
                     "đến 30/06/2025 kèm đơn vị kế thừa, và tỉnh, xã mới từ 01/07/2025. Đơn vị đã có trong "
                     "units.yaml giữ nguyên mã và tên.")
-    p.add_argument("--province", action="append", required=True, metavar="TỈNH",
-                   help='tên tỉnh, thành phố (có dấu hoặc không dấu) hoặc mã tỉnh, ví dụ "Yên Bái"; '
-                        "có thể ghi nhiều lần")
+    add_province(p)
     p.add_argument("--source", type=Path, default=Path("content"), metavar="THƯ_MỤC",
                    help="thư mục nguồn (mặc định: content)")
     p.add_argument("--to", type=Path, metavar="TỆP", help="tệp ghi ra (mặc định: THƯ_MỤC/units.yaml)")
