@@ -170,3 +170,21 @@ def test_a_broken_units_yaml_is_reported_and_left_alone(tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert f"{target}:" in err and "Lỗi:" in err and "Chưa nhập gì" in err and "Traceback" not in err
     assert target.read_text("utf-8").endswith("name: [\n")
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A full disk at the swap: the old units.yaml stays, nothing half-written is left beside it."""
+    import errno
+    import os
+    target = tmp_path / "units.yaml"
+    target.write_text("- id: viet-nam\n  name: Việt Nam\n  type: quoc-gia\n", "utf-8")
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    assert main(["units", "import", "--province", "Cao Bằng", "--to", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "không ghi được tệp" in err and "Traceback" not in err
+    assert target.read_text("utf-8") == "- id: viet-nam\n  name: Việt Nam\n  type: quoc-gia\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["units.yaml"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 CHUNK = 1024 * 1024
@@ -37,3 +39,19 @@ def same_content(a: Path, b: Path) -> bool:
                 return False
             if not one:
                 return True
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write `text` (UTF-8, newlines as given) beside `path` and swap it in at once: the file is
+    old or new, never half; its mode is kept, and a failed write leaves no temporary behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

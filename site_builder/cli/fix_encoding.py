@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import difflib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from ..base.errors import SiteBuilderError
 from ..base.oserrors import reason
+from ..base.streams import replace_text
 from ..base.vietnamese import nfc
 from ..load.legacy import convert_text, decode_legacy_bytes
 from .report import Reporter
@@ -54,22 +52,9 @@ def fix_encoding(path: Path, dry_run: bool = False, reporter: Reporter | None = 
     if dry_run:
         return 0
     try:
-        _replace(path, after)
+        replace_text(path, after)
     except OSError as exc:
         raise EncodingFailed(f"không ghi được tệp ({reason(exc)}); tệp vẫn như cũ.",
                              "Hãy kiểm tra quyền ghi và chỗ trống trên đĩa, rồi chạy lại.", where=str(path)) from None
     reporter.say(f"Đã chuyển {path} sang Unicode (UTF-8).")
     return 0
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` beside `path` and swap it in at once: the file is old or new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -36,8 +36,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def run(args: argparse.Namespace, report: Reporter) -> int:
     """Import, say what changes, write unless a dry run."""
+    from ..base.streams import replace_text
     from ..scaffold.admin_data import admin_data
-    from ..scaffold.unit_file import import_units, write_atomically
+    from ..scaffold.unit_file import import_units
     target: Path = args.to or args.source / "units.yaml"
     try:  # `ImportRefused` is a SiteBuilderError: main prints it with its exit code
         result = import_units(args.province, target, admin_data())
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, report: Reporter) -> int:
         report.say(f"{target} đã có đủ các đơn vị này; không có gì thay đổi.")
         return 0
     try:
-        write_atomically(target, result.after)
+        replace_text(target, result.after)
     except OSError as exc:
         report.say(f"{target}: Lỗi: không ghi được tệp ({reason(exc)}).\n"
                    "    Hãy kiểm tra quyền ghi và chỗ trống trên đĩa, rồi chạy lại; tệp cũ vẫn nguyên.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,15 +110,3 @@ def _leading_comments(text: str) -> list[str]:
         elif line.strip():
             break
     return lines
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write through a file beside the target, swapped in at once: a kill leaves the old file or the new."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, prefix=".units-",
-                                     suffix=".tmp", delete=False) as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
-    if target.exists():
-        shutil.copymode(target, temporary)
-    temporary.replace(target)
